@@ -1,0 +1,49 @@
+import type { DoctorReport } from './doctor.ts';
+
+const MARK: Record<string, string> = {
+  available: 'available',
+  refused: 'REFUSED',
+  'no-such-route': 'no-such-route',
+  error: 'ERROR',
+};
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows
+    .map((row) =>
+      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '),
+    )
+    .join('\n');
+}
+
+/** The report as a person reads it in a terminal. */
+export function formatDoctorReport(report: DoctorReport): string {
+  const lines: string[] = [];
+  const target = report.target.simulator
+    ? `${report.target.baseUrl} (Skybridge's WellSky simulator, profile ${report.target.profile})`
+    : report.target.baseUrl;
+  lines.push(`WellSky Connect: ${target}`);
+  lines.push(
+    `Client id ${report.configuration.clientId}, agency ${report.configuration.agencyId ?? '(not set)'}, time zone ${report.configuration.timezone}, self-imposed limit ${report.configuration.rateLimitPerSecond} requests/s`,
+  );
+  lines.push(
+    `Authentication: ${report.authentication.ok ? 'OK' : 'FAILED'} — ${report.authentication.explanation}`,
+  );
+  if (!report.authentication.ok) return lines.join('\n');
+  lines.push('');
+  const rows = [['CAPABILITY', 'METHOD ROUTE', 'STATUS', 'WHY']];
+  for (const c of report.capabilities) {
+    rows.push([c.capability, `${c.method} ${c.route}`, MARK[c.status] ?? c.status, c.explanation]);
+  }
+  lines.push(table(rows));
+  if (report.findings.length > 0) {
+    lines.push('', 'Findings:');
+    for (const finding of report.findings) lines.push(`  - ${finding}`);
+  }
+  const s = report.summary;
+  lines.push(
+    '',
+    `${s.available} available, ${s.refused} refused, ${s['no-such-route']} without a route, ${s.error} with errors.`,
+  );
+  return lines.join('\n');
+}
