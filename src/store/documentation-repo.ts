@@ -1,0 +1,649 @@
+import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
+import { TransitionRefusedError } from './errors.ts';
+import { buildItemRow, type SubmitInput } from './item-input.ts';
+import type { JournalRecord } from './journal.ts';
+import { itemRowFromJournal } from './journal-apply.ts';
+import type { Store } from './store.ts';
+import type {
+  Attempt,
+  AttemptOutcome,
+  Database,
+  DocumentationItem,
+  DocumentationItemsTable,
+  ItemKind,
+  ItemState,
+  StateChange,
+} from './types.ts';
+
+export interface SubmitResult {
+  item: DocumentationItem;
+  /** False when the idempotency key was already known: `item` is the existing one, unchanged. */
+  created: boolean;
+}
+
+export interface ListOptions {
+  state?: ItemState;
+  kind?: ItemKind;
+  limit?: number;
+  /** The id of the last item of the previous page. */
+  before?: string;
+}
+
+export interface ErrorInfo {
+  message: string;
+  kind?: string;
+  httpStatus?: number;
+  route?: string;
+}
+
+export interface ManualResolution {
+  comment: string;
+  /** `entered-in-wellsky`: a person put it in WellSky by hand (delivered, route "manual"); `dismissed`: not needed (failed). */
+  outcome: 'entered-in-wellsky' | 'dismissed';
+  by: string;
+  wellskyId?: string | null;
+  now?: Date;
+}
+
+export interface RepoOptions {
+  clock?: () => Date;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+interface TransitionSpec {
+  /** The claimant, or null for "only if nobody holds a live claim". */
+  workerId: string | null;
+  from: ItemState[];
+  set: Updateable<DocumentationItemsTable>;
+  attempt?: {
+    outcome: AttemptOutcome;
+    route?: string | null;
+    httpStatus?: number | null;
+    errorKind?: string | null;
+    message?: string | null;
+  };
+  actor: string;
+  reason: string | null;
+  journal?: (item: DocumentationItem, now: Date) => JournalRecord;
+  now: Date;
+}
+
+/** Held and failed need a person: they come first when no state is asked for. */
+const STATE_RANK = sql<number>`CASE state WHEN 'held' THEN 0 WHEN 'failed' THEN 1 WHEN 'pending' THEN 2 ELSE 3 END`;
+
+/**
+ * The documentation items (notes, call-outs, office tasks) on their way to WellSky. Every change of
+ * state happens in one transaction with its attempt and history rows; in embedded mode the changes
+ * that must survive a power loss are journaled (and flushed) inside that transaction, before it
+ * commits and before the call resolves.
+ */
+export class DocumentationRepo {
+  private readonly db: Kysely<Database>;
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly store: Store,
+    options: RepoOptions = {},
+  ) {
+    this.db = store.db;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async submit(input: SubmitInput): Promise<SubmitResult> {
+    const now = this.clock();
+    const row = buildItemRow(input, now);
+    const existing = await this.getByKey(row.idempotency_key);
+    if (existing) return { item: existing, created: false };
+    return this.store.transaction(async (trx) => {
+      const inserted = await trx
+        .insertInto('documentation_items')
+        .values(itemRowFromJournal(row))
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!inserted) {
+        // A concurrent submit of the same key won; on PostgreSQL this statement sees its commit.
+        const winner = await this.byKey(trx, row.idempotency_key);
+        if (!winner) throw new Error(`submit: key ${row.idempotency_key} conflicted but no row was found`);
+        return { item: winner, created: false };
+      }
+      await trx
+        .insertInto('state_changes')
+        .values({
+          item_id: inserted.id,
+          at: now,
+          from_state: null,
+          to_state: inserted.state,
+          actor: inserted.source ?? 'submit',
+          reason: inserted.state_reason,
+        })
+        .execute();
+      // Inside the transaction: if the flush fails, nothing is committed and the caller gets the error.
+      await this.store.journal?.append({ v: 1, type: 'submit', at: now.toISOString(), item: row });
+      return { item: inserted, created: true };
+    });
+  }
+
+  get(id: string): Promise<DocumentationItem | undefined> {
+    return this.db.selectFrom('documentation_items').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  getByKey(key: string): Promise<DocumentationItem | undefined> {
+    return this.byKey(this.db, key);
+  }
+
+  async list(options: ListOptions = {}): Promise<DocumentationItem[]> {
+    const limit = Math.max(1, Math.min(options.limit ?? 50, 1000));
+    let query = this.db.selectFrom('documentation_items').selectAll();
+    if (options.state) query = query.where('state', '=', options.state);
+    if (options.kind) query = query.where('kind', '=', options.kind);
+    if (options.before) {
+      const cursor = await this.db
+        .selectFrom('documentation_items')
+        .select(['created_at', 'id', STATE_RANK.as('rank')])
+        .where('id', '=', options.before)
+        .executeTakeFirst();
+      if (!cursor) return [];
+      query = query.where(
+        sql<boolean>`(${STATE_RANK} > ${cursor.rank} OR (${STATE_RANK} = ${cursor.rank} AND (created_at, id) < (${cursor.created_at}, ${cursor.id})))`,
+      );
+    }
+    return query
+      .orderBy(STATE_RANK)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  attempts(id: string): Promise<Attempt[]> {
+    return this.db
+      .selectFrom('attempts')
+      .selectAll()
+      .where('item_id', '=', id)
+      .orderBy('attempt_no')
+      .execute();
+  }
+
+  history(id: string): Promise<StateChange[]> {
+    return this.db.selectFrom('state_changes').selectAll().where('item_id', '=', id).orderBy('id').execute();
+  }
+
+  /**
+   * Claim up to `limit` due items for `workerId`. One statement: the inner SELECT locks candidate
+   * rows and skips rows another worker is claiming right now, and PostgreSQL re-checks the WHERE on
+   * rows that changed while it waited, so no item is ever handed to two live claims.
+   */
+  claimDue(
+    workerId: string,
+    options: { limit: number; leaseMs: number; now?: Date },
+  ): Promise<DocumentationItem[]> {
+    const now = options.now ?? this.clock();
+    const expires = new Date(now.getTime() + options.leaseMs);
+    const due = this.db
+      .selectFrom('documentation_items')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claim_expires_at', '<=', now)]))
+      .orderBy('next_attempt_at')
+      .orderBy('created_at')
+      .limit(options.limit)
+      .forUpdate()
+      .skipLocked();
+    return this.db
+      .updateTable('documentation_items')
+      .set({ claimed_by: workerId, claim_expires_at: expires })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute()
+      .then((rows) => rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at)));
+  }
+
+  /** Extend a claim the worker still holds; false if it lost it. */
+  async renewClaim(id: string, workerId: string, options: { leaseMs: number; now?: Date }): Promise<boolean> {
+    const now = options.now ?? this.clock();
+    const result = await this.db
+      .updateTable('documentation_items')
+      .set({ claim_expires_at: new Date(now.getTime() + options.leaseMs) })
+      .where('id', '=', id)
+      .where('claimed_by', '=', workerId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Give an item back untouched (e.g. on shutdown), so another worker can take it at once. */
+  async releaseClaim(id: string, workerId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('documentation_items')
+      .set({ claimed_by: null, claim_expires_at: null })
+      .where('id', '=', id)
+      .where('claimed_by', '=', workerId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Record that the worker is about to call WellSky, before it does. If the process dies before an
+   * outcome is recorded, the item keeps `needs_verification` and the next attempt looks for the
+   * marker in WellSky before sending again. Returns the attempt number.
+   */
+  async beginAttempt(
+    id: string,
+    workerId: string,
+    options: { route?: string; now?: Date } = {},
+  ): Promise<number> {
+    const now = options.now ?? this.clock();
+    return this.store.transaction(async (trx) => {
+      const item = await this.lockForTransition(trx, id, workerId, ['pending'], now);
+      await this.closeDanglingAttempts(trx, id, now);
+      const attemptNo = item.attempt_count + 1;
+      await trx
+        .insertInto('attempts')
+        .values({
+          item_id: id,
+          attempt_no: attemptNo,
+          worker_id: workerId,
+          started_at: now,
+          route: options.route ?? null,
+        })
+        .execute();
+      await trx
+        .updateTable('documentation_items')
+        .set({ attempt_count: attemptNo, needs_verification: true, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await this.store.journal?.append({
+        v: 1,
+        type: 'attempt-begun',
+        at: now.toISOString(),
+        id,
+        attemptNo,
+        workerId,
+      });
+      return attemptNo;
+    });
+  }
+
+  async markDelivered(
+    id: string,
+    workerId: string,
+    outcome: { route: string; wellskyId: string; targetId?: string | null; httpStatus?: number; now?: Date },
+  ): Promise<DocumentationItem> {
+    const now = outcome.now ?? this.clock();
+    return this.transition(id, {
+      workerId,
+      from: ['pending'],
+      set: {
+        state: 'delivered',
+        state_reason: null,
+        delivered_route: outcome.route,
+        wellsky_id: outcome.wellskyId,
+        wellsky_target_id: outcome.targetId ?? null,
+        delivered_at: now,
+        needs_verification: false,
+        next_attempt_at: null,
+        last_error: null,
+      },
+      attempt: { outcome: 'delivered', route: outcome.route, httpStatus: outcome.httpStatus ?? null },
+      actor: workerId,
+      reason: `delivered via ${outcome.route} as WellSky ${outcome.wellskyId}`,
+      journal: (item) => ({
+        v: 1,
+        type: 'delivered',
+        at: now.toISOString(),
+        id: item.id,
+        route: outcome.route,
+        wellskyId: outcome.wellskyId,
+        targetId: outcome.targetId ?? null,
+      }),
+      now,
+    });
+  }
+
+  /** Not delivered, and certainly not created in WellSky: try again at `nextAttemptAt`. */
+  async markRetry(
+    id: string,
+    workerId: string,
+    outcome: { nextAttemptAt: Date; error: ErrorInfo; now?: Date },
+  ): Promise<DocumentationItem> {
+    const now = outcome.now ?? this.clock();
+    return this.transition(id, {
+      workerId,
+      from: ['pending'],
+      set: {
+        next_attempt_at: outcome.nextAttemptAt,
+        last_error: outcome.error.message,
+        needs_verification: false,
+      },
+      attempt: attemptError('retry', outcome.error),
+      actor: workerId,
+      reason: null,
+      now,
+    });
+  }
+
+  /**
+   * The call may or may not have reached WellSky (a timeout, a dropped connection): still pending,
+   * and the next attempt must look for the marker in WellSky before sending again.
+   */
+  async markOutcomeUnknown(
+    id: string,
+    workerId: string,
+    outcome: { nextAttemptAt: Date; error: ErrorInfo; now?: Date },
+  ): Promise<DocumentationItem> {
+    const now = outcome.now ?? this.clock();
+    return this.transition(id, {
+      workerId,
+      from: ['pending'],
+      set: {
+        next_attempt_at: outcome.nextAttemptAt,
+        last_error: outcome.error.message,
+        needs_verification: true,
+      },
+      attempt: attemptError('unknown', outcome.error),
+      actor: workerId,
+      reason: null,
+      now,
+    });
+  }
+
+  /**
+   * Needs a person: no route accepts it. `workerId` null is for intake or policy decisions, and is
+   * only allowed while no worker holds a live claim on the item.
+   */
+  async markHeld(
+    id: string,
+    workerId: string | null,
+    reason: string,
+    details: { route?: string; httpStatus?: number; errorKind?: string; now?: Date } = {},
+  ): Promise<DocumentationItem> {
+    requireWords(reason, 'markHeld needs a reason a person can act on');
+    const now = details.now ?? this.clock();
+    return this.transition(id, {
+      workerId,
+      from: ['pending'],
+      set: { state: 'held', state_reason: reason },
+      attempt: {
+        outcome: 'held',
+        route: details.route ?? null,
+        httpStatus: details.httpStatus ?? null,
+        errorKind: details.errorKind ?? null,
+        message: reason,
+      },
+      actor: workerId ?? 'system',
+      reason,
+      now,
+    });
+  }
+
+  /** Permanent: WellSky refused it in a way no retry will change. */
+  async markFailed(
+    id: string,
+    workerId: string,
+    error: ErrorInfo & { now?: Date },
+  ): Promise<DocumentationItem> {
+    requireWords(error.message, 'markFailed needs a message');
+    const now = error.now ?? this.clock();
+    return this.transition(id, {
+      workerId,
+      from: ['pending'],
+      set: { state: 'failed', state_reason: error.message, last_error: error.message },
+      attempt: attemptError('failed', error),
+      actor: workerId,
+      reason: error.message,
+      now,
+    });
+  }
+
+  /** Held → pending, due now (e.g. after write access was granted). Returns the requeued items. */
+  async requeueHeld(
+    options: {
+      filter?: { ids?: string[]; kind?: ItemKind; reasonContains?: string };
+      actor?: string;
+      now?: Date;
+    } = {},
+  ): Promise<DocumentationItem[]> {
+    const now = options.now ?? this.clock();
+    const filter = options.filter ?? {};
+    if (filter.ids && filter.ids.length === 0) return [];
+    return this.store.transaction(async (trx) => {
+      let query = trx
+        .updateTable('documentation_items')
+        .set({ state: 'pending', state_reason: null, next_attempt_at: now, updated_at: now })
+        .where('state', '=', 'held');
+      if (filter.ids) query = query.where('id', 'in', filter.ids);
+      if (filter.kind) query = query.where('kind', '=', filter.kind);
+      if (filter.reasonContains) {
+        query = query.where('state_reason', 'ilike', `%${escapeLike(filter.reasonContains)}%`);
+      }
+      const rows = await query.returningAll().execute();
+      if (rows.length > 0) {
+        await trx
+          .insertInto('state_changes')
+          .values(
+            rows.map((row) => ({
+              item_id: row.id,
+              at: now,
+              from_state: 'held' as const,
+              to_state: 'pending' as const,
+              actor: options.actor ?? 'requeue',
+              reason: 'requeued for another attempt',
+            })),
+          )
+          .execute();
+      }
+      return rows;
+    });
+  }
+
+  /**
+   * A person closes the item: entered by hand in WellSky (delivered via "manual") or dismissed
+   * (failed, with their comment). Allowed from held, failed, or pending while no worker holds it.
+   */
+  async resolveManually(id: string, resolution: ManualResolution): Promise<DocumentationItem> {
+    requireWords(resolution.comment, 'resolveManually needs a comment');
+    requireWords(resolution.by, 'resolveManually needs the name of the person resolving');
+    const now = resolution.now ?? this.clock();
+    const entered = resolution.outcome === 'entered-in-wellsky';
+    const set: Updateable<DocumentationItemsTable> = entered
+      ? {
+          state: 'delivered',
+          state_reason: `entered in WellSky by ${resolution.by}: ${resolution.comment}`,
+          delivered_route: 'manual',
+          wellsky_id: resolution.wellskyId ?? null,
+          delivered_at: now,
+          needs_verification: false,
+          next_attempt_at: null,
+          resolved_by: resolution.by,
+        }
+      : {
+          state: 'failed',
+          state_reason: `dismissed by ${resolution.by}: ${resolution.comment}`,
+          next_attempt_at: null,
+          resolved_by: resolution.by,
+        };
+    return this.transition(id, {
+      workerId: null,
+      from: ['pending', 'held', 'failed'],
+      set,
+      actor: `staff:${resolution.by}`,
+      reason: set.state_reason as string,
+      journal: entered
+        ? (item) => ({
+            v: 1,
+            type: 'delivered',
+            at: now.toISOString(),
+            id: item.id,
+            route: 'manual',
+            wellskyId: resolution.wellskyId ?? null,
+            targetId: null,
+          })
+        : undefined,
+      now,
+    });
+  }
+
+  private byKey(db: Db, key: string): Promise<DocumentationItem | undefined> {
+    return db
+      .selectFrom('documentation_items')
+      .selectAll()
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+  }
+
+  private transition(id: string, spec: TransitionSpec): Promise<DocumentationItem> {
+    return this.store.transaction(async (trx) => {
+      const before = await this.lockForTransition(trx, id, spec.workerId, spec.from, spec.now);
+      let attemptCount = before.attempt_count;
+      if (spec.attempt) {
+        attemptCount = await this.finishAttempt(trx, before, spec.workerId, spec.attempt, spec.now);
+      }
+      const after = await trx
+        .updateTable('documentation_items')
+        .set({
+          ...spec.set,
+          attempt_count: attemptCount,
+          claimed_by: null,
+          claim_expires_at: null,
+          updated_at: spec.now,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (after.state !== before.state) {
+        await trx
+          .insertInto('state_changes')
+          .values({
+            item_id: id,
+            at: spec.now,
+            from_state: before.state,
+            to_state: after.state,
+            actor: spec.actor,
+            reason: spec.reason,
+          })
+          .execute();
+      }
+      if (spec.journal) await this.store.journal?.append(spec.journal(after, spec.now));
+      return after;
+    });
+  }
+
+  /** Lock the item row and check the caller may change it; throws TransitionRefusedError if not. */
+  private async lockForTransition(
+    trx: Transaction<Database>,
+    id: string,
+    workerId: string | null,
+    from: ItemState[],
+    now: Date,
+  ): Promise<DocumentationItem> {
+    const item = await trx
+      .selectFrom('documentation_items')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!item) throw new TransitionRefusedError(id, 'not-found', `no documentation item ${id}`);
+    if (!from.includes(item.state)) {
+      throw new TransitionRefusedError(
+        id,
+        'wrong-state',
+        `item ${id} is ${item.state}; expected ${from.join(' or ')}`,
+      );
+    }
+    if (workerId !== null && item.claimed_by !== workerId) {
+      throw new TransitionRefusedError(
+        id,
+        'not-claimant',
+        `item ${id} is ${item.claimed_by ? `claimed by ${item.claimed_by}` : 'not claimed'}, not by ${workerId}`,
+      );
+    }
+    const liveClaim =
+      item.claimed_by !== null && item.claim_expires_at !== null && item.claim_expires_at > now;
+    if (workerId === null && liveClaim) {
+      throw new TransitionRefusedError(
+        id,
+        'not-claimant',
+        `item ${id} is being worked on by ${item.claimed_by}`,
+      );
+    }
+    return item;
+  }
+
+  /** Finish the attempt begun for this try, or record a complete one; returns the attempt count. */
+  private async finishAttempt(
+    trx: Transaction<Database>,
+    item: DocumentationItem,
+    workerId: string | null,
+    attempt: NonNullable<TransitionSpec['attempt']>,
+    now: Date,
+  ): Promise<number> {
+    const values = {
+      finished_at: now,
+      outcome: attempt.outcome,
+      route: attempt.route ?? null,
+      http_status: attempt.httpStatus ?? null,
+      error_kind: attempt.errorKind ?? null,
+      message: attempt.message ?? null,
+    };
+    const open = await trx
+      .selectFrom('attempts')
+      .select(['attempt_no', 'route'])
+      .where('item_id', '=', item.id)
+      .where('attempt_no', '=', item.attempt_count)
+      .where('finished_at', 'is', null)
+      .where('worker_id', workerId === null ? 'is' : '=', workerId)
+      .executeTakeFirst();
+    if (open) {
+      await trx
+        .updateTable('attempts')
+        .set({ ...values, route: values.route ?? open.route })
+        .where('item_id', '=', item.id)
+        .where('attempt_no', '=', open.attempt_no)
+        .execute();
+      return item.attempt_count;
+    }
+    await this.closeDanglingAttempts(trx, item.id, now);
+    const attemptNo = item.attempt_count + 1;
+    await trx
+      .insertInto('attempts')
+      .values({ item_id: item.id, attempt_no: attemptNo, worker_id: workerId, started_at: now, ...values })
+      .execute();
+    return attemptNo;
+  }
+
+  /** Attempts begun by a worker that never reported back: their outcome is unknown, and says so. */
+  private async closeDanglingAttempts(trx: Transaction<Database>, id: string, now: Date): Promise<void> {
+    await trx
+      .updateTable('attempts')
+      .set({
+        finished_at: now,
+        outcome: 'unknown',
+        error_kind: 'abandoned',
+        message: 'the worker stopped before recording an outcome',
+      })
+      .where('item_id', '=', id)
+      .where('finished_at', 'is', null)
+      .execute();
+  }
+}
+
+function attemptError(outcome: AttemptOutcome, error: ErrorInfo): NonNullable<TransitionSpec['attempt']> {
+  return {
+    outcome,
+    route: error.route ?? null,
+    httpStatus: error.httpStatus ?? null,
+    errorKind: error.kind ?? null,
+    message: error.message,
+  };
+}
+
+function requireWords(value: string | undefined, message: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(message);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

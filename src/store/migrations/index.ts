@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_documentation_pipeline.ts';
+
+// In code rather than kysely's FileMigrationProvider: no directory scan at run time, so the list
+// cannot differ between a checkout, a packaged build and tsx. Add new files here, in order.
+const migrations: Record<string, Migration> = {
+  '0001_documentation_pipeline': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

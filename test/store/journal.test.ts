@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type FileOps, nodeFileOps } from '../../src/store/file-ops.ts';
+import { DocumentationRepo, type JournalRecord, type Store } from '../../src/store/index.ts';
+import { Journal } from '../../src/store/journal.ts';
+import { pgliteEngine, type TestEngine } from '../helpers/stores.ts';
+
+/** Real file operations that also log each call, to see what happens before an append resolves. */
+function spyingOps(log: string[], failSync = false): FileOps {
+  return {
+    ...nodeFileOps,
+    async openAppend(path) {
+      const handle = await nodeFileOps.openAppend(path);
+      log.push(`open ${path.split('/').pop()}`);
+      return {
+        async write(data) {
+          await handle.write(data);
+          log.push('write');
+        },
+        async sync() {
+          if (failSync) throw new Error('EIO: simulated disk failure');
+          await handle.sync();
+          log.push('sync');
+        },
+        close: () => handle.close(),
+      };
+    },
+    async syncDir(path) {
+      await nodeFileOps.syncDir(path);
+      log.push(`syncDir ${path.split('/').pop()}`);
+    },
+  };
+}
+
+const record = (id: string): JournalRecord => ({
+  v: 1,
+  type: 'attempt-begun',
+  at: new Date(0).toISOString(),
+  id,
+  attemptNo: 1,
+  workerId: 'w',
+});
+
+describe('journal file', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'skybridge-journal-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('resolves an append only after the line is written and flushed, and flushes new directories and files', async () => {
+    const log: string[] = [];
+    const journalDir = join(dir, 'a', 'journal');
+    await mkdir(join(dir, 'a'));
+    const journal = await Journal.open(journalDir, { fileOps: spyingOps(log) });
+    assert.deepEqual(log, ['syncDir a', 'syncDir ' + dir.split('/').pop()]);
+    log.length = 0;
+    await journal.append(record('one'));
+    log.push('resolved');
+    await journal.append(record('two'));
+    log.push('resolved');
+    assert.deepEqual(log, [
+      'open segment-00000001.jsonl',
+      'syncDir journal',
+      'write',
+      'sync',
+      'resolved',
+      'write',
+      'sync',
+      'resolved',
+    ]);
+    const text = await readFile(join(journalDir, 'segment-00000001.jsonl'), 'utf8');
+    assert.equal(text.split('\n').filter(Boolean).length, 2);
+    await journal.close();
+  });
+
+  it('rejects the append when the flush fails, and moves to a fresh segment', async () => {
+    const journalDir = join(dir, 'b');
+    const broken = await Journal.open(journalDir, { fileOps: spyingOps([], true) });
+    await assert.rejects(broken.append(record('x')), /EIO/);
+    await broken.close();
+    const journal = await Journal.open(journalDir, { warn: () => undefined });
+    await journal.append(record('y'));
+    assert.deepEqual((await readdir(journalDir)).sort(), [
+      'segment-00000001.jsonl',
+      'segment-00000002.jsonl',
+    ]);
+    await journal.close();
+  });
+
+  it('skips a torn last line with a warning and never appends after it', async () => {
+    const journalDir = join(dir, 'c');
+    await mkdir(journalDir);
+    const good = JSON.stringify(record('good'));
+    await writeFile(join(journalDir, 'segment-00000001.jsonl'), `${good}\n${good.slice(0, 25)}`);
+    const warnings: string[] = [];
+    const journal = await Journal.open(journalDir, { warn: (m) => warnings.push(m) });
+    const { records } = await journal.readAll();
+    assert.deepEqual(
+      records.map((r) => (r.type === 'submit' ? r.item.id : r.id)),
+      ['good'],
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /torn last line in segment-00000001.jsonl line 2/);
+    await journal.append(record('after'));
+    const reread = await journal.readAll();
+    assert.deepEqual(
+      reread.records.map((r) => (r.type === 'submit' ? r.item.id : r.id)),
+      ['good', 'after'],
+    );
+    await journal.close();
+  });
+});
+
+describe('journal replay into the embedded store', () => {
+  let engine: TestEngine;
+  let store: Store;
+  before(async () => {
+    engine = await pgliteEngine.create();
+  });
+  after(async () => {
+    await store?.close().catch(() => undefined);
+    await engine?.dispose();
+  });
+
+  const note = (key: string) => ({
+    idempotencyKey: key,
+    kind: 'client-note' as const,
+    occurredAt: '2025-03-01T12:00:00Z',
+    clientId: 'p-1',
+    text: `note ${key}`,
+  });
+
+  it('restores acknowledged items, deliveries and in-flight attempts the store lost', async () => {
+    store = await engine.open();
+    let repo = new DocumentationRepo(store);
+    const lost = (await repo.submit(note('lost'))).item;
+    const kept = (await repo.submit(note('kept'))).item;
+    const inflight = (await repo.submit(note('inflight'))).item;
+    const sent = (await repo.submit(note('sent'))).item;
+    await repo.claimDue('w', { limit: 10, leaseMs: 60_000 });
+    await repo.beginAttempt(inflight.id, 'w');
+    await repo.markDelivered(sent.id, 'w', { route: 'tasklog', wellskyId: 'TL-5', targetId: 'E-5' });
+    // What a power loss could do to PGlite's unflushed files: rows and changes gone.
+    await store.db.deleteFrom('documentation_items').where('id', '=', lost.id).execute();
+    await store.db
+      .updateTable('documentation_items')
+      .set({
+        needs_verification: false,
+        attempt_count: 0,
+        updated_at: new Date(0),
+        claimed_by: null,
+        claim_expires_at: null,
+      })
+      .where('id', '=', inflight.id)
+      .execute();
+    await store.db
+      .updateTable('documentation_items')
+      .set({
+        state: 'pending',
+        wellsky_id: null,
+        delivered_at: null,
+        delivered_route: null,
+        next_attempt_at: new Date(),
+        updated_at: new Date(0),
+      })
+      .where('id', '=', sent.id)
+      .execute();
+    await store.close();
+
+    store = await engine.open({ compactJournalAtOpen: false });
+    repo = new DocumentationRepo(store);
+    assert.equal(store.replay?.restored, 1);
+    assert.equal(store.replay?.deliveriesRestored, 1);
+    assert.equal(store.replay?.verificationsRestored, 1);
+    assert.deepEqual(await repo.get(lost.id), lost);
+    assert.equal((await repo.get(kept.id))?.state, 'pending');
+    assert.equal((await repo.get(inflight.id))?.needs_verification, true);
+    const delivered = await repo.get(sent.id);
+    assert.equal(delivered?.state, 'delivered');
+    assert.equal(delivered?.wellsky_id, 'TL-5');
+    assert.match((await repo.history(lost.id))[0]?.reason ?? '', /restored from the journal/);
+    await store.close();
+  });
+
+  it('inserts a journaled submit the store never got (crash between flush and commit)', async () => {
+    const dir = join(engine.dataDir!, 'journal');
+    const row = {
+      id: 'journal-only-1',
+      idempotency_key: 'journal-only',
+      kind: 'call-out' as const,
+      occurred_at: '2025-03-01T06:00:00.000Z',
+      text: 'caregiver is sick',
+      payload: { reason: 'sick' },
+      marker: 'SB-JOURNAL001',
+      next_attempt_at: '2025-03-01T06:00:00.000Z',
+      created_at: '2025-03-01T06:00:00.000Z',
+      updated_at: '2025-03-01T06:00:00.000Z',
+      state: 'pending' as const,
+      needs_verification: false,
+      attempt_count: 0,
+    };
+    const journal = await Journal.open(dir);
+    await journal.append({ v: 1, type: 'submit', at: row.created_at, item: row });
+    await journal.close();
+    store = await engine.open({ compactJournalAtOpen: false });
+    const item = await new DocumentationRepo(store).getByKey('journal-only');
+    assert.equal(item?.id, 'journal-only-1');
+    assert.deepEqual(item?.payload, { reason: 'sick' });
+    assert.equal(store.replay?.restored, 1);
+    await store.close();
+  });
+
+  it('compacts: drops delivered items, carries the rest, and still restores them later', async () => {
+    store = await engine.open();
+    const compaction = store.replay?.compaction;
+    assert.ok(compaction);
+    assert.ok(compaction.removedSegments.length >= 2);
+    const journalDir = join(engine.dataDir!, 'journal');
+    const files = await readdir(journalDir);
+    assert.equal(files.length, 1, `one segment left, got ${files}`);
+    const text = await readFile(join(journalDir, files[0]!), 'utf8');
+    assert.doesNotMatch(text, /note sent/, 'the delivered item left the journal');
+    assert.match(text, /note lost/);
+    assert.match(text, /journal-only/);
+
+    // The carried copy is enough on its own.
+    const repo = new DocumentationRepo(store);
+    const lost = await repo.getByKey('lost');
+    await store.db
+      .deleteFrom('documentation_items')
+      .where('idempotency_key', 'in', ['lost', 'journal-only'])
+      .execute();
+    await store.close();
+    store = await engine.open();
+    assert.equal(store.replay?.restored, 2);
+    assert.deepEqual(await new DocumentationRepo(store).getByKey('lost'), lost);
+    await store.close();
+  });
+
+  it('does not acknowledge or keep a submit whose journal flush failed', async () => {
+    store = await engine.open({ journalFileOps: spyingOps([], true), compactJournalAtOpen: false });
+    const repo = new DocumentationRepo(store);
+    await assert.rejects(repo.submit(note('unflushed')), /EIO/);
+    assert.equal(await repo.getByKey('unflushed'), undefined);
+    await store.close();
+  });
+});
