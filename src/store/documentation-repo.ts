@@ -177,11 +177,12 @@ export class DocumentationRepo {
    */
   claimDue(
     workerId: string,
-    options: { limit: number; leaseMs: number; now?: Date },
+    options: { limit: number; leaseMs: number; now?: Date; ids?: string[] },
   ): Promise<DocumentationItem[]> {
     const now = options.now ?? this.clock();
     const expires = new Date(now.getTime() + options.leaseMs);
-    const due = this.db
+    if (options.ids && options.ids.length === 0) return Promise.resolve([]);
+    let due = this.db
       .selectFrom('documentation_items')
       .select('id')
       .where('state', '=', 'pending')
@@ -192,6 +193,8 @@ export class DocumentationRepo {
       .limit(options.limit)
       .forUpdate()
       .skipLocked();
+    // A caller that wants one particular item (deliver what was just submitted) names it.
+    if (options.ids) due = due.where('id', 'in', options.ids);
     return this.db
       .updateTable('documentation_items')
       .set({ claimed_by: workerId, claim_expires_at: expires })
@@ -358,14 +361,14 @@ export class DocumentationRepo {
     id: string,
     workerId: string | null,
     reason: string,
-    details: { route?: string; httpStatus?: number; errorKind?: string; now?: Date } = {},
+    details: { code?: string; route?: string; httpStatus?: number; errorKind?: string; now?: Date } = {},
   ): Promise<DocumentationItem> {
     requireWords(reason, 'markHeld needs a reason a person can act on');
     const now = details.now ?? this.clock();
     return this.transition(id, {
       workerId,
       from: ['pending'],
-      set: { state: 'held', state_reason: reason },
+      set: { state: 'held', state_reason: reason, hold_code: details.code ?? null },
       attempt: {
         outcome: 'held',
         route: details.route ?? null,
@@ -401,19 +404,30 @@ export class DocumentationRepo {
   /** Held → pending, due now (e.g. after write access was granted). Returns the requeued items. */
   async requeueHeld(
     options: {
-      filter?: { ids?: string[]; kind?: ItemKind; reasonContains?: string };
+      filter?: { ids?: string[]; kind?: ItemKind; reasonContains?: string; codes?: string[] };
       actor?: string;
+      /** A person checked WellSky and found nothing: the next attempt may send without looking first. */
+      clearVerification?: boolean;
       now?: Date;
     } = {},
   ): Promise<DocumentationItem[]> {
     const now = options.now ?? this.clock();
     const filter = options.filter ?? {};
     if (filter.ids && filter.ids.length === 0) return [];
+    if (filter.codes && filter.codes.length === 0) return [];
     return this.store.transaction(async (trx) => {
       let query = trx
         .updateTable('documentation_items')
-        .set({ state: 'pending', state_reason: null, next_attempt_at: now, updated_at: now })
+        .set({
+          state: 'pending',
+          state_reason: null,
+          hold_code: null,
+          next_attempt_at: now,
+          updated_at: now,
+          ...(options.clearVerification ? { needs_verification: false } : {}),
+        })
         .where('state', '=', 'held');
+      if (filter.codes) query = query.where('hold_code', 'in', filter.codes);
       if (filter.ids) query = query.where('id', 'in', filter.ids);
       if (filter.kind) query = query.where('kind', '=', filter.kind);
       if (filter.reasonContains) {
@@ -458,12 +472,14 @@ export class DocumentationRepo {
           needs_verification: false,
           next_attempt_at: null,
           resolved_by: resolution.by,
+          hold_code: null,
         }
       : {
           state: 'failed',
           state_reason: `dismissed by ${resolution.by}: ${resolution.comment}`,
           next_attempt_at: null,
           resolved_by: resolution.by,
+          hold_code: null,
         };
     return this.transition(id, {
       workerId: null,

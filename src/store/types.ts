@@ -52,6 +52,8 @@ export interface DocumentationItemsTable {
   updated_at: Timestamp;
   delivered_at: NullableTimestamp;
   resolved_by: string | null;
+  /** Why a held item is held (see documentation/routing.ts HoldCode); null unless held. */
+  hold_code: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AttemptsTable {
