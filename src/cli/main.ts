@@ -1,9 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../connect/config.ts';
 import { ConnectError } from '../connect/errors.ts';
+import { IntakeError } from '../documentation/intake.ts';
+import { StoreConfigError } from '../store/errors.ts';
+import { docsCommand } from './commands/docs.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { lookupCommand } from './commands/lookup.ts';
+import { shiftsCommand } from './commands/shifts.ts';
 import { simulatorCommand } from './commands/simulator.ts';
 import { startCommand } from './commands/start.ts';
+import { subscriptionsCommand } from './commands/subscriptions.ts';
+import { syncCommand } from './commands/sync.ts';
 
 const program = new Command()
   .name('skybridge')
@@ -13,14 +20,24 @@ const program = new Command()
 
 simulatorCommand(program);
 doctorCommand(program);
+docsCommand(program);
 startCommand(program);
+syncCommand(program);
+lookupCommand(program);
+shiftsCommand(program);
+subscriptionsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
-  } else if (error instanceof ConfigError || error instanceof ConnectError) {
+  } else if (
+    error instanceof ConfigError ||
+    error instanceof ConnectError ||
+    error instanceof IntakeError ||
+    error instanceof StoreConfigError
+  ) {
     console.error(`skybridge: ${error.message}`);
     process.exitCode = 2;
   } else {

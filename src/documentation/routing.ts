@@ -10,6 +10,7 @@ export type HoldCode =
   | 'capability'
   | 'no-route'
   | 'configuration'
+  | 'gave-up'
   | 'outcome-unknown';
 
 /** Holds that a capability refresh or a new visit can lift; the others need a person. */
@@ -82,3 +83,11 @@ function routeFor(kind: ItemKind, settings: RoutingSettings): RouteDecision {
     }
   }
 }
+
+/** Holds a change can lift without anyone deciding: write access granted, configuration fixed, a visit appeared. */
+export const LIFTABLE_HOLDS: readonly HoldCode[] = [
+  'capability',
+  'configuration',
+  'no-visit',
+  'visit-refused',
+];

@@ -11,6 +11,7 @@ export class FaultDice {
   private error!: Rng;
   private status!: Rng;
   private throttle!: Rng;
+  private lost!: Rng;
   private generation = 0;
 
   constructor(private readonly seed: number) {
@@ -24,6 +25,7 @@ export class FaultDice {
     this.error = new Rng(base * 7 + 3);
     this.status = new Rng(base * 7 + 4);
     this.throttle = new Rng(base * 7 + 5);
+    this.lost = new Rng(base * 7 + 6);
   }
 
   delayMs(f: Faults): number {
@@ -36,6 +38,10 @@ export class FaultDice {
 
   shouldDrop(f: Faults): boolean {
     return f.dropRate > 0 && this.drop.next() < f.dropRate;
+  }
+
+  shouldLoseResponse(f: Faults): boolean {
+    return f.lostResponseRate > 0 && this.lost.next() < f.lostResponseRate;
   }
 
   shouldThrottle(f: Faults): boolean {

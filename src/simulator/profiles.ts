@@ -72,6 +72,7 @@ export const NO_FAULTS: Readonly<Faults> = {
   errorRate: 0,
   errorStatus: null,
   dropRate: 0,
+  lostResponseRate: 0,
   force429Rate: 0,
   retryAfterSeconds: null,
   tokenLifetimeSeconds: null,

@@ -115,7 +115,11 @@ export class SimServer {
       return done(json(400, { error: 'Malformed JSON body' }));
     }
     try {
-      return done(await route.handler({ state, params, query: r.query, body }));
+      const reply = await route.handler({ state, params, query: r.query, body });
+      // Only writes: a lost answer matters where the effect stays behind.
+      const isWrite = r.method !== 'GET' && !r.path.includes('/_search');
+      if (isWrite && state.dice.shouldLoseResponse(state.faults)) return done({ kind: 'drop' });
+      return done(reply);
     } catch (error) {
       if (error instanceof HttpError) return done(error.reply);
       throw error;

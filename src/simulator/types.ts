@@ -74,6 +74,12 @@ export interface Faults {
   errorStatus: 500 | 502 | 503 | null;
   /** Share (0..1) of requests whose socket is destroyed without an answer. */
   dropRate: number;
+  /**
+   * Share (0..1) of authenticated writes (not GETs, not `_search`) that WellSky carries out but whose answer never
+   * arrives (the socket is destroyed after the handler ran): the case where a write exists although the
+   * client saw an error, which exactly-once delivery has to survive.
+   */
+  lostResponseRate: number;
   /** Share (0..1) of authenticated valid-route requests answered 429 regardless of the bucket. */
   force429Rate: number;
   /** When set, 429 answers carry `Retry-After: <seconds>` (the stock gateway sends none). */

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { MirrorTables } from './mirror-types.ts';
 
 /** A timestamptz column: node-postgres (and PGlite through its adapter) hands back a `Date`. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -95,7 +96,7 @@ export interface MetaTable {
   updated_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends MirrorTables {
   documentation_items: DocumentationItemsTable;
   attempts: AttemptsTable;
   state_changes: StateChangesTable;
@@ -107,3 +108,5 @@ export type DocumentationItem = Selectable<DocumentationItemsTable>;
 export type NewDocumentationItemRow = Insertable<DocumentationItemsTable>;
 export type Attempt = Selectable<AttemptsTable>;
 export type StateChange = Selectable<StateChangesTable>;
+
+export type * from './mirror-types.ts';

@@ -94,3 +94,24 @@ test('forced 429s and latency are injected from the control surface', async () =
     await api.close();
   }
 });
+
+test('a lost response still carries out the write: WellSky has the note although the caller saw an error', async () => {
+  const api = await startApi({ clients: 5, caregivers: 3, seed: 3, profile: 'full' });
+  try {
+    const visit = api.sim.control.data.encounters()[0]!;
+    api.sim.control.setFaults({ lostResponseRate: 1 });
+    const body = {
+      resourceType: 'TaskLog',
+      title: 't',
+      description: 'written although the answer is lost',
+      status: 'COMPLETE',
+      recorded: '2026-02-12T16:00:00Z',
+      show_in_family_room: false,
+    };
+    await assert.rejects(api.call('POST', `/v1/encounter/${visit.id}/tasklog/`, body));
+    api.sim.control.setFaults({ lostResponseRate: 0 });
+    assert.equal(api.sim.control.taskLogs().filter((l) => l.description === body.description).length, 1);
+  } finally {
+    await api.close();
+  }
+});

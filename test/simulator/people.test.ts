@@ -211,3 +211,16 @@ test('patient create and partial update answer {resourceType, id}', async () => 
     api.sim.control.setProfile('feb-2026');
   }
 });
+
+test('a patient or caregiver created in the office gets a new id and replaces nobody', async () => {
+  const before = api.sim.control.data.patients().length;
+  const existingIds = new Set(api.sim.control.data.patients().map((p) => String(p.id)));
+  const created = api.sim.control.createPatient({ name: [{ family: 'Newman', given: ['Ada'] }] });
+  assert.ok(!existingIds.has(String(created.id)), `id ${created.id} was already taken`);
+  assert.equal(api.sim.control.data.patients().length, before + 1);
+  const caregiver = api.sim.control.createPractitioner({ name: [{ family: 'Okafor', given: ['Ngozi'] }] });
+  assert.equal(
+    api.sim.control.data.practitioners().filter((p) => String(p.id) === String(caregiver.id)).length,
+    1,
+  );
+});

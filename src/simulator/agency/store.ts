@@ -145,6 +145,8 @@ export class AgencyStore {
 
   addPerson(kind: PersonKind, wire: PersonWire, createdMs: number, updatedMs: number): PersonRecord {
     const id = Number(wire.id);
+    // Whoever adds a person (generator, API create, office user), the next new id stays above it.
+    if (id >= this.next[kind]) this.next[kind] = id + 1;
     const record: PersonRecord = { id, wire, createdMs, updatedMs };
     stampMeta(record);
     (this.people(kind) as Map<number, PersonRecord>).set(id, record);

@@ -1,0 +1,388 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DateTime } from 'luxon';
+import type { CapabilityService } from '../capabilities/service.ts';
+import type { ConnectClient } from '../connect/client.ts';
+import { ConnectError } from '../connect/errors.ts';
+import type { DocumentationRepo } from '../store/documentation-repo.ts';
+import type { DocumentationItem } from '../store/types.ts';
+import { adminTaskBody, referenceLine, taskLogBodies } from './bodies.ts';
+import { judgeError } from './outcome.ts';
+import {
+  chooseRoute,
+  type DeliveryRoute,
+  type HoldCode,
+  REPLAYABLE_HOLDS,
+  ROUTE_CAPABILITY,
+  type RoutingSettings,
+} from './routing.ts';
+import { matchVisits, noVisitReason } from './visit-match.ts';
+import { liveVisitFinder, type VisitFinder } from './visits.ts';
+
+export interface WorkerEvent {
+  type: 'delivered' | 'retry' | 'unknown' | 'held' | 'failed' | 'capabilities' | 'replayed' | 'error';
+  itemId?: string;
+  kind?: string;
+  route?: string;
+  /** Never note text, names or phones: kinds, states and error kinds only. */
+  detail?: string;
+}
+
+export interface DeliveryWorkerOptions {
+  repo: DocumentationRepo;
+  capabilities: CapabilityService;
+  client: ConnectClient;
+  settings: RoutingSettings;
+  workerId?: string;
+  leaseMs?: number;
+  batchSize?: number;
+  concurrency?: number;
+  pollMs?: number;
+  /** First retry delay; doubles per attempt up to `retryMaxMs`. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** After this many attempts a still-failing item is held for a person instead of retried forever. */
+  maxAttempts?: number;
+  capabilityMaxAgeMs?: number;
+  /** How often held items that a new visit could unblock are re-evaluated. */
+  replayEveryMs?: number;
+  visits?: VisitFinder;
+  now?: () => Date;
+  random?: () => number;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+/**
+ * Delivers documentation items to WellSky: claims due items (several workers may share one PostgreSQL),
+ * picks the route the capability matrix allows, and records the true outcome of every attempt.
+ */
+export class DeliveryWorker {
+  readonly workerId: string;
+  private readonly o: Required<
+    Omit<DeliveryWorkerOptions, 'workerId' | 'onEvent' | 'visits' | 'now' | 'random'>
+  > & { onEvent?: (e: WorkerEvent) => void };
+  private readonly visits: VisitFinder;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastReplay = 0;
+  private readonly inFlight = new Set<string>();
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.o = {
+      repo: options.repo,
+      capabilities: options.capabilities,
+      client: options.client,
+      settings: options.settings,
+      leaseMs: options.leaseMs ?? 120_000,
+      batchSize: options.batchSize ?? 10,
+      concurrency: options.concurrency ?? 4,
+      pollMs: options.pollMs ?? 1_000,
+      retryBaseMs: options.retryBaseMs ?? 15_000,
+      retryMaxMs: options.retryMaxMs ?? 30 * 60_000,
+      maxAttempts: options.maxAttempts ?? 40,
+      capabilityMaxAgeMs: options.capabilityMaxAgeMs ?? 6 * 3600_000,
+      replayEveryMs: options.replayEveryMs ?? 10 * 60_000,
+      onEvent: options.onEvent,
+    };
+    this.visits = options.visits ?? liveVisitFinder(options.client);
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Claims what is due (or exactly `ids`) and delivers it; returns how many items were worked on. */
+  async runOnce(options: { ids?: string[] } = {}): Promise<number> {
+    await this.ensureCapabilities();
+    let worked = 0;
+    for (;;) {
+      const claimed = await this.o.repo.claimDue(this.workerId, {
+        limit: this.o.batchSize,
+        leaseMs: this.o.leaseMs,
+        now: this.now(),
+        ids: options.ids,
+      });
+      if (claimed.length === 0) return worked;
+      await this.processAll(claimed);
+      worked += claimed.length;
+      if (options.ids) return worked;
+    }
+  }
+
+  /** Runs until `stop()`: delivers, re-measures capabilities when stale, replays unblockable holds. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          await this.maybeReplay();
+          const worked = await this.runOnce();
+          if (worked === 0 && this.running) await this.sleep(this.o.pollMs);
+        } catch (error) {
+          this.emit({ type: 'error', detail: error instanceof Error ? error.message : String(error) });
+          if (this.running) await this.sleep(this.o.pollMs * 5);
+        }
+      }
+    })();
+  }
+
+  /** Stops claiming; lets in-flight deliveries finish (their outcome is recorded), then returns. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Work is waiting (a new item): skip the rest of the poll interval. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  /** Re-evaluate held items: those a capability or a new visit may unblock, or all replayable ones. */
+  async replay(codes: readonly HoldCode[] = REPLAYABLE_HOLDS): Promise<number> {
+    const requeued = await this.o.repo.requeueHeld({ filter: { codes: [...codes] }, actor: this.workerId });
+    if (requeued.length > 0)
+      this.emit({ type: 'replayed', detail: `${requeued.length} held items requeued` });
+    return requeued.length;
+  }
+
+  /** Measure capabilities again; when any changed, held items waiting for a capability are replayed. */
+  async refreshCapabilities(): Promise<void> {
+    const { report, changes } = await this.o.capabilities.refresh(this.now());
+    this.emit({
+      type: 'capabilities',
+      detail: report.authentication.ok ? `${changes.length} changed` : 'authentication failed',
+    });
+    if (changes.length > 0) await this.replay(['capability', 'configuration']);
+  }
+
+  private async ensureCapabilities() {
+    try {
+      if (await this.o.capabilities.isStale(this.o.capabilityMaxAgeMs, this.now()))
+        await this.refreshCapabilities();
+    } catch (error) {
+      // WellSky unreachable: deliver with what is known; attempts will say what fails.
+      this.emit({ type: 'error', detail: `capability refresh failed: ${(error as Error).message}` });
+    }
+  }
+
+  private async maybeReplay() {
+    const now = this.now().getTime();
+    if (now - this.lastReplay < this.o.replayEveryMs) return;
+    this.lastReplay = now;
+    await this.replay(['no-visit', 'visit-refused']);
+  }
+
+  private async processAll(items: DocumentationItem[]) {
+    const queue = [...items];
+    const lanes = Array.from({ length: Math.min(this.o.concurrency, queue.length) }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        this.inFlight.add(item.id);
+        try {
+          await this.deliver(item);
+        } catch (error) {
+          // A bug or a store failure: leave the claim to expire so another attempt happens later.
+          this.emit({ type: 'error', itemId: item.id, detail: (error as Error).message });
+        } finally {
+          this.inFlight.delete(item.id);
+        }
+      }
+    });
+    await Promise.all(lanes);
+  }
+
+  private async deliver(item: DocumentationItem) {
+    const decision = chooseRoute(item.kind, await this.o.capabilities.statuses(), this.o.settings);
+    if ('hold' in decision) {
+      await this.hold(item, decision.hold, decision.reason);
+      return;
+    }
+    const verify = item.needs_verification;
+    await this.o.repo.beginAttempt(item.id, this.workerId, { route: decision.route, now: this.now() });
+    try {
+      if (decision.route === 'task-log') await this.deliverTaskLog(item, verify);
+      else await this.deliverAdminTask(item, verify);
+    } catch (error) {
+      await this.recordError(item, decision.route, error);
+    }
+  }
+
+  private async deliverTaskLog(item: DocumentationItem, verify: boolean) {
+    const at = DateTime.fromJSDate(item.occurred_at);
+    const request = {
+      clientId: item.client_id!,
+      caregiverId: item.caregiver_id,
+      at,
+      now: DateTime.fromJSDate(this.now()),
+    };
+    const visits = matchVisits(await this.visits(request.clientId, at), request);
+    if (visits.length === 0) {
+      await this.hold(item, 'no-visit', noVisitReason(request, this.o.client.config.timezone));
+      return;
+    }
+    const bodies = taskLogBodies(item);
+    const refusals: string[] = [];
+    for (const visit of visits) {
+      // After a lost answer or a crash, what is already on the visit is not sent again (exactly once).
+      const existing =
+        verify || bodies.length > 1 ? await this.o.client.encounters.taskLogs(visit.encounterId) : [];
+      const ids: string[] = [];
+      let refused: ConnectError | undefined;
+      for (const [index, body] of bodies.entries()) {
+        const line = referenceLine(item.marker, { index: index + 1, count: bodies.length });
+        const found = existing.find((log) => log.description?.trimEnd().endsWith(line));
+        if (found) {
+          ids.push(found.id);
+          continue;
+        }
+        try {
+          const created = await this.o.client.encounters.addTaskLog(visit.encounterId, body);
+          ids.push(created.taskLogId ?? (await this.findTaskLog(visit.encounterId, line)));
+        } catch (error) {
+          if (error instanceof ConnectError && error.kind === 'action-failed' && ids.length === 0) {
+            refused = error;
+            break;
+          }
+          throw error;
+        }
+      }
+      if (refused) {
+        refusals.push(`visit ${visit.encounterId}: ${refused.serverMessage ?? 'success: false'}`);
+        continue;
+      }
+      await this.o.repo.markDelivered(item.id, this.workerId, {
+        route: 'task-log',
+        wellskyId: ids.join(','),
+        targetId: visit.encounterId,
+        now: this.now(),
+      });
+      this.emit({ type: 'delivered', itemId: item.id, kind: item.kind, route: 'task-log' });
+      return;
+    }
+    await this.hold(
+      item,
+      'visit-refused',
+      `WellSky refused the note on every matching visit (${refusals.join('; ')}); a person can attach it by hand`,
+    );
+  }
+
+  /** WellSky said success without an id: the marker finds the log it created. */
+  private async findTaskLog(encounterId: string, line: string): Promise<string> {
+    const logs = await this.o.client.encounters.taskLogs(encounterId);
+    const found = logs.find((log) => log.description?.trimEnd().endsWith(line));
+    if (!found)
+      throw new ConnectError(
+        'invalid-response',
+        'WellSky reported success but the note is not on the visit',
+        { method: 'POST', route: '/v1/encounter/{encounterId}/tasklog/' },
+      );
+    return found.id;
+  }
+
+  private async deliverAdminTask(item: DocumentationItem, verify: boolean) {
+    if (verify) {
+      // No search over admin tasks exists, so a lost answer cannot be checked: a person decides.
+      await this.hold(
+        item,
+        'outcome-unknown',
+        'an earlier attempt may have created this office task in WellSky (its answer was lost); check the Tasks panel for the reference, then resolve it or retry it',
+      );
+      return;
+    }
+    const agencyId = this.o.settings.agencyId!;
+    const created = await this.o.client.adminTasks.create(
+      adminTaskBody(item, agencyId, this.o.client.config.timezone),
+    );
+    await this.o.repo.markDelivered(item.id, this.workerId, {
+      route: 'admin-task',
+      wellskyId: created.id,
+      now: this.now(),
+    });
+    this.emit({ type: 'delivered', itemId: item.id, kind: item.kind, route: 'admin-task' });
+  }
+
+  private async recordError(item: DocumentationItem, route: DeliveryRoute, error: unknown) {
+    const verdict = judgeError(error, route);
+    const now = this.now();
+    const base = { itemId: item.id, kind: item.kind, route, detail: verdict.error.kind };
+    switch (verdict.action) {
+      case 'retry':
+        if (item.attempt_count + 1 >= this.o.maxAttempts) {
+          await this.hold(
+            item,
+            'gave-up',
+            `still failing after ${item.attempt_count + 1} attempts (${verdict.error.message}); retry it when WellSky works again`,
+            verdict.error.httpStatus,
+            verdict.error.kind,
+          );
+          return;
+        }
+        await this.o.repo.markRetry(item.id, this.workerId, {
+          nextAttemptAt: this.backoff(item),
+          error: verdict.error,
+          now,
+        });
+        this.emit({ ...base, type: 'retry' });
+        return;
+      case 'unknown':
+        await this.o.repo.markOutcomeUnknown(item.id, this.workerId, {
+          nextAttemptAt: this.backoff(item),
+          error: verdict.error,
+          now,
+        });
+        this.emit({ ...base, type: 'unknown' });
+        return;
+      case 'hold':
+        if (verdict.learn)
+          await this.o.capabilities.learn(ROUTE_CAPABILITY[route], verdict.learn, verdict.reason, now);
+        await this.hold(item, verdict.code, verdict.reason, verdict.error.httpStatus, verdict.error.kind);
+        return;
+      case 'fail':
+        await this.o.repo.markFailed(item.id, this.workerId, { ...verdict.error, now });
+        this.emit({ ...base, type: 'failed' });
+        return;
+    }
+  }
+
+  private async hold(
+    item: DocumentationItem,
+    code: HoldCode,
+    reason: string,
+    httpStatus?: number,
+    errorKind?: string,
+  ) {
+    await this.o.repo.markHeld(item.id, this.workerId, reason, {
+      code,
+      ...(httpStatus === undefined ? {} : { httpStatus }),
+      ...(errorKind === undefined ? {} : { errorKind }),
+      now: this.now(),
+    });
+    this.emit({ type: 'held', itemId: item.id, kind: item.kind, detail: code });
+  }
+
+  /** Exponential backoff with jitter, so a recovering WellSky is not hit by every item at once. */
+  private backoff(item: DocumentationItem): Date {
+    const attempt = Math.max(1, item.attempt_count + 1);
+    const delay = Math.min(this.o.retryMaxMs, this.o.retryBaseMs * 2 ** (attempt - 1));
+    const jittered = delay * (0.8 + 0.4 * this.random());
+    return new Date(this.now().getTime() + jittered);
+  }
+
+  private sleep(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private emit(event: WorkerEvent) {
+    this.o.onEvent?.(event);
+  }
+}
