@@ -6,7 +6,13 @@ import type { Sync, SyncSummary } from './engine.ts';
  */
 export function scheduleSync(
   sync: Sync,
-  options: { everyMs: number; onRun?: (summary: SyncSummary) => void; onError?: (error: unknown) => void },
+  options: {
+    everyMs: number;
+    /** When the first run happens; default at once. */
+    firstAfterMs?: number;
+    onRun?: (summary: SyncSummary) => void;
+    onError?: (error: unknown) => void;
+  },
 ): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -19,7 +25,7 @@ export function scheduleSync(
     }
     if (!stopped) timer = setTimeout(tick, options.everyMs);
   };
-  timer = setTimeout(tick, 0);
+  timer = setTimeout(tick, options.firstAfterMs ?? 0);
   return () => {
     stopped = true;
     if (timer) clearTimeout(timer);

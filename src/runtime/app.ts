@@ -1,0 +1,134 @@
+import { ConnectClient } from '../connect/client.ts';
+import { Mirror } from '../mirror/mirror.ts';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../simulator/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { type SyncProgress, type SyncSummary, Sync } from '../sync/engine.ts';
+import { RequestMeter } from '../sync/meter.ts';
+import { scheduleSync } from '../sync/schedule.ts';
+import { settingsFromEnv } from '../sync/settings.ts';
+import { type DocumentationRuntime, documentationRuntime } from './documentation.ts';
+
+export type AppMode = 'wellsky' | 'simulated';
+
+export interface AppOptions {
+  env?: NodeJS.ProcessEnv;
+  /**
+   * `auto` (default): the real WellSky when `WELLSKY_CLIENT_ID`/`SECRET` are set, else the embedded
+   * simulator with a demo agency — said plainly, never silently. `always`/`never` force one.
+   */
+  demo?: 'auto' | 'always' | 'never';
+  simulator?: SimulatorOptions;
+  store?: Store;
+  now?: () => Date;
+  /** How often the scheduled sync runs (incremental after the first full one). */
+  syncEveryMs?: number;
+}
+
+/**
+ * Everything the service, the MCP server and the operations need, built once: the store, the WellSky
+ * client (or the simulator standing in for it), the documentation pipeline, the sync and the mirror.
+ */
+export class SkybridgeApp {
+  private stopSchedule: (() => void) | undefined;
+  lastSync: SyncSummary | undefined;
+  ready = false;
+
+  private constructor(
+    readonly mode: AppMode,
+    readonly simulator: RunningSimulator | undefined,
+    readonly store: Store,
+    private readonly ownsStore: boolean,
+    readonly client: ConnectClient,
+    readonly docs: DocumentationRuntime,
+    readonly sync: Sync,
+    readonly mirror: Mirror,
+    readonly meter: RequestMeter,
+    readonly env: NodeJS.ProcessEnv,
+    private readonly syncEveryMs: number,
+  ) {}
+
+  get timezone(): string {
+    return this.client.config.timezone;
+  }
+
+  static async create(options: AppOptions = {}): Promise<SkybridgeApp> {
+    const env = options.env ?? process.env;
+    const configured = Boolean(env.WELLSKY_CLIENT_ID && env.WELLSKY_CLIENT_SECRET);
+    const demo = options.demo ?? 'auto';
+    const simulated = demo === 'always' || (demo === 'auto' && !configured);
+    const simulator = simulated ? await startSimulator({ ...(options.now ? { now: options.now } : {}), ...options.simulator }) : undefined;
+    const meter = new RequestMeter();
+    const client = new ConnectClient({
+      env: simulator ? {} : env,
+      config: simulator
+        ? {
+            baseUrl: simulator.url,
+            clientId: simulator.credentials.clientId,
+            clientSecret: simulator.credentials.clientSecret,
+            agencyId: simulator.agencyId,
+            timezone: simulator.timezone,
+          }
+        : {},
+      onEvent: meter.onEvent,
+    });
+    const store = options.store ?? (await openStore({ env }));
+    const now = options.now;
+    const docs = documentationRuntime(store, client, env, now ? { now } : {});
+    const sync = new Sync({ client, store, meter, settings: settingsFromEnv(env), ...(now ? { now } : {}) });
+    const mirror = await Mirror.open({ store, timezone: client.config.timezone, ...(now ? { now } : {}) });
+    return new SkybridgeApp(
+      simulator ? 'simulated' : 'wellsky',
+      simulator,
+      store,
+      options.store === undefined,
+      client,
+      docs,
+      sync,
+      mirror,
+      meter,
+      env,
+      options.syncEveryMs ?? 15 * 60_000,
+    );
+  }
+
+  /** Capabilities, first sync, then the delivery worker and the scheduled sync. */
+  async start(options: { onProgress?: (p: SyncProgress) => void; onStep?: (step: string) => void } = {}) {
+    options.onStep?.('measuring what these credentials may do (doctor)');
+    await this.docs.worker?.refreshCapabilities();
+    options.onStep?.('syncing the local mirror');
+    this.lastSync = await this.runSync(options.onProgress);
+    options.onStep?.('starting the delivery worker and the scheduled sync');
+    this.docs.worker?.start();
+    this.stopSchedule = scheduleSync(this.sync, {
+      everyMs: this.syncEveryMs,
+      firstAfterMs: this.syncEveryMs,
+      onRun: (summary) => void this.afterSync(summary),
+    });
+    this.ready = true;
+  }
+
+  /** A sync, then what depends on it: the mirror's indexes and notes waiting for a visit. */
+  async runSync(onProgress?: (p: SyncProgress) => void, full?: boolean): Promise<SyncSummary> {
+    const sync = onProgress
+      ? new Sync({ client: this.client, store: this.store, meter: this.meter, settings: settingsFromEnv(this.env), onProgress })
+      : this.sync;
+    const summary = await sync.run(full === undefined ? {} : { full });
+    await this.afterSync(summary);
+    return summary;
+  }
+
+  private async afterSync(summary: SyncSummary) {
+    this.lastSync = summary;
+    await this.mirror.reload();
+    await this.docs.worker?.replay(['no-visit']);
+  }
+
+  /** Stops taking work, lets in-flight deliveries finish (nothing stays claimed), closes everything. */
+  async close(): Promise<void> {
+    this.ready = false;
+    this.stopSchedule?.();
+    await this.docs.worker?.stop();
+    if (this.ownsStore) await this.store.close();
+    await this.simulator?.close();
+  }
+}
