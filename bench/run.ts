@@ -1,9 +1,10 @@
 // `npm run bench`: runs each registered section in order. A section prints its own table
 // (console.table). `npm run bench -- mirror` runs only the sections whose name contains "mirror".
 import type { BenchSection } from './section.ts';
+import { documentationSection } from './sections/documentation.ts';
 import { mirrorSection } from './sections/mirror.ts';
 
-export const sections: BenchSection[] = [mirrorSection];
+export const sections: BenchSection[] = [documentationSection, mirrorSection];
 
 const wanted = process.argv.slice(2);
 for (const section of sections) {

@@ -2,7 +2,7 @@ import { ConnectClient } from '../connect/client.ts';
 import { Mirror } from '../mirror/mirror.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../simulator/index.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { type SyncProgress, type SyncSummary, Sync } from '../sync/engine.ts';
+import { Sync, type SyncProgress, type SyncSummary } from '../sync/engine.ts';
 import { RequestMeter } from '../sync/meter.ts';
 import { scheduleSync } from '../sync/schedule.ts';
 import { settingsFromEnv } from '../sync/settings.ts';
@@ -56,7 +56,9 @@ export class SkybridgeApp {
     const configured = Boolean(env.WELLSKY_CLIENT_ID && env.WELLSKY_CLIENT_SECRET);
     const demo = options.demo ?? 'auto';
     const simulated = demo === 'always' || (demo === 'auto' && !configured);
-    const simulator = simulated ? await startSimulator({ ...(options.now ? { now: options.now } : {}), ...options.simulator }) : undefined;
+    const simulator = simulated
+      ? await startSimulator({ ...(options.now ? { now: options.now } : {}), ...options.simulator })
+      : undefined;
     const meter = new RequestMeter();
     const client = new ConnectClient({
       env: simulator ? {} : env,
@@ -110,7 +112,13 @@ export class SkybridgeApp {
   /** A sync, then what depends on it: the mirror's indexes and notes waiting for a visit. */
   async runSync(onProgress?: (p: SyncProgress) => void, full?: boolean): Promise<SyncSummary> {
     const sync = onProgress
-      ? new Sync({ client: this.client, store: this.store, meter: this.meter, settings: settingsFromEnv(this.env), onProgress })
+      ? new Sync({
+          client: this.client,
+          store: this.store,
+          meter: this.meter,
+          settings: settingsFromEnv(this.env),
+          onProgress,
+        })
       : this.sync;
     const summary = await sync.run(full === undefined ? {} : { full });
     await this.afterSync(summary);
