@@ -28,10 +28,20 @@ export interface DoctorReport {
   capabilities: CapabilityResult[];
   /** Things the probes noticed beyond a status: silently ignored filters and the like. */
   findings: string[];
+  /** Where documentation items are kept and what survives what (issue #3). */
+  storage?: StorageReport | undefined;
   summary: Record<CapabilityStatus, number>;
 }
 
+export interface StorageReport {
+  engine: 'pglite' | 'postgres' | 'unavailable';
+  survivesProcessKill: boolean | null;
+  survivesPowerLoss: boolean | null;
+  explanation: string;
+}
+
 export interface DoctorOptions {
+  storage?: StorageReport | undefined;
   client: ConnectClient;
   /** Also make real writes (an office task and a small document); never clocks anyone in. */
   probeWrites?: boolean;
@@ -64,6 +74,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     capabilities: [],
     findings: [],
     summary: { available: 0, refused: 0, 'no-such-route': 0, error: 0 },
+    storage: options.storage,
   };
 
   try {

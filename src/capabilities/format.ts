@@ -26,6 +26,14 @@ export function formatDoctorReport(report: DoctorReport): string {
   lines.push(
     `Client id ${report.configuration.clientId}, agency ${report.configuration.agencyId ?? '(not set)'}, time zone ${report.configuration.timezone}, self-imposed limit ${report.configuration.rateLimitPerSecond} requests/s`,
   );
+  if (report.storage) {
+    const s = report.storage;
+    const guarantee =
+      s.engine === 'unavailable'
+        ? ''
+        : ` (survives a killed process: ${s.survivesProcessKill ? 'yes' : 'no'}; a power loss: ${s.survivesPowerLoss ? 'yes' : 'NO'})`;
+    lines.push(`Storage: ${s.engine}${guarantee} — ${s.explanation}`);
+  }
   lines.push(
     `Authentication: ${report.authentication.ok ? 'OK' : 'FAILED'} — ${report.authentication.explanation}`,
   );

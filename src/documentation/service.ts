@@ -69,8 +69,14 @@ export class DocumentationService {
     let current = item;
     const worker = this.options.worker;
     if (created && worker && (options.waitMs ?? 0) > 0) {
+      const deadline = Date.now() + options.waitMs!;
       await withTimeout(worker.runOnce({ ids: [item.id] }), options.waitMs!);
       current = (await this.options.repo.get(item.id)) ?? item;
+      // Another worker may have claimed it first: wait for its first attempt, not for success.
+      while (current.state === 'pending' && current.attempt_count === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        current = (await this.options.repo.get(item.id)) ?? current;
+      }
     } else if (created) {
       worker?.nudge();
     }

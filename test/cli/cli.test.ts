@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, test } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
 import { simulator } from '../helpers/sim.ts';
+import { postgresEngine } from '../helpers/stores.ts';
 
 const BIN = new URL('../../bin/skybridge.js', import.meta.url).pathname;
 
@@ -93,5 +97,21 @@ describe('skybridge CLI', () => {
     const { code, stderr } = await run(['simulator', '--port', 'eighty']);
     assert.notEqual(code, 0);
     assert.match(stderr, /--port must be a whole number/);
+  });
+});
+
+describe('doctor reports the store and what it survives', () => {
+  test('embedded: PGlite with its fsync journal; PostgreSQL: the server’s own guarantee', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-doctor-'));
+    after(() => rm(dataDir, { recursive: true, force: true }));
+    const embedded = await run(['doctor', '--simulator', '--json'], { SKYBRIDGE_DATA_DIR: dataDir });
+    const report = JSON.parse(embedded.stdout);
+    assert.equal(report.storage.engine, 'pglite');
+    assert.equal(report.storage.survivesPowerLoss, true);
+    assert.match(report.storage.explanation, /journal/);
+    const engine = await postgresEngine.create();
+    after(() => engine.dispose());
+    const server = await run(['doctor', '--simulator'], { DATABASE_URL: engine.databaseUrl! });
+    assert.match(server.stdout, /Storage: postgres \(survives a killed process: yes; a power loss: yes\)/);
   });
 });
