@@ -3,8 +3,15 @@
 import type { BenchSection } from './section.ts';
 import { documentationSection } from './sections/documentation.ts';
 import { mirrorSection } from './sections/mirror.ts';
+import { operationsSection } from './sections/operations.ts';
+import { serviceSection } from './sections/service.ts';
 
-export const sections: BenchSection[] = [documentationSection, mirrorSection];
+export const sections: BenchSection[] = [
+  documentationSection,
+  mirrorSection,
+  serviceSection,
+  operationsSection,
+];
 
 const wanted = process.argv.slice(2);
 for (const section of sections) {

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { MirrorTables } from './mirror-types.ts';
+import type { OperationsTables } from './operations-types.ts';
+import type { ServiceTables } from './service-types.ts';
 
 /** A timestamptz column: node-postgres (and PGlite through its adapter) hands back a `Date`. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -96,7 +98,7 @@ export interface MetaTable {
   updated_at: Timestamp;
 }
 
-export interface Database extends MirrorTables {
+export interface Database extends MirrorTables, ServiceTables, OperationsTables {
   documentation_items: DocumentationItemsTable;
   attempts: AttemptsTable;
   state_changes: StateChangesTable;
@@ -110,3 +112,5 @@ export type Attempt = Selectable<AttemptsTable>;
 export type StateChange = Selectable<StateChangesTable>;
 
 export type * from './mirror-types.ts';
+export type * from './operations-types.ts';
+export * from './service-types.ts';

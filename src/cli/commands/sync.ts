@@ -22,7 +22,10 @@ interface SyncFlags {
  * Progress with counts only, never names or phones. A terminal gets bars with ETA (cli-progress);
  * a log gets one plain line per phase step, throttled.
  */
-function progressReporter(stream: NodeJS.WriteStream): { update(p: SyncProgress): void; stop(): void } {
+export function progressReporter(stream: NodeJS.WriteStream): {
+  update(p: SyncProgress): void;
+  stop(): void;
+} {
   if (stream.isTTY) {
     const bars = new MultiBar(
       {

@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_documentation_pipeline.ts';
 import * as m0002 from './0002_hold_codes.ts';
 import * as m0003 from './0003_mirror.ts';
+import * as m0004 from './0004_service.ts';
+import * as m0005 from './0005_operations.ts';
 
 // In code rather than kysely's FileMigrationProvider: no directory scan at run time, so the list
 // cannot differ between a checkout, a packaged build and tsx. Add new files here, in order.
@@ -9,6 +11,8 @@ const migrations: Record<string, Migration> = {
   '0001_documentation_pipeline': m0001,
   '0002_hold_codes': m0002,
   '0003_mirror': m0003,
+  '0004_service': m0004,
+  '0005_operations': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { SkybridgeApp } from '../../src/runtime/app.ts';
+import { KeyRepo } from '../../src/service/keys.ts';
+import { buildServer } from '../../src/service/server.ts';
+import { type BenchSection, SMALL } from '../section.ts';
+
+// The gateway under a steady load: HTTP identify latency at a fixed request rate (autocannon, loopback
+// only, bounded duration) and the process's memory once started on the demo agency.
+const SIZE = SMALL ? { caregivers: 50, clients: 120 } : { caregivers: 600, clients: 1500 };
+const RATE = SMALL ? 100 : 300;
+const SECONDS = SMALL ? 3 : 15;
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+export const serviceSection: BenchSection = {
+  name: 'service',
+  async run() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-bench-service-'));
+    const rssBefore = process.memoryUsage().rss;
+    const app = await SkybridgeApp.create({
+      env: { SKYBRIDGE_DATA_DIR: dataDir },
+      demo: 'always',
+      simulator: SIZE,
+      syncEveryMs: 3_600_000,
+    });
+    const started = performance.now();
+    await app.start();
+    const startSeconds = (performance.now() - started) / 1000;
+    const rssAfterStart = process.memoryUsage().rss;
+    const { token } = await new KeyRepo(app.store).create('bench', 'read');
+    const server = buildServer(app, { logger: false, extensions: [] });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const address = server.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    const phones = app.mirror
+      .searchPeople('a', { limit: 200 })
+      .flatMap((p) => p.phones.map((ph) => ph.digits))
+      .slice(0, 200);
+    let next = 0;
+    try {
+      const result = await autocannon({
+        url: `http://127.0.0.1:${address.port}`,
+        connections: 10,
+        overallRate: RATE,
+        duration: SECONDS,
+        headers: { authorization: `Bearer ${token}` },
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({
+              ...request,
+              path: `/api/v1/identify?phone=${phones[next++ % phones.length]}`,
+            }),
+          },
+        ],
+      });
+      console.table([
+        {
+          agency: `${SIZE.caregivers} caregivers / ${SIZE.clients} clients`,
+          'start (s)': startSeconds.toFixed(1),
+          'rate (req/s)': RATE,
+          requests: result.requests.total,
+          'non-2xx': result.non2xx,
+          errors: result.errors,
+          'p50 (ms)': result.latency.p50,
+          'p99 (ms)': result.latency.p99,
+          'max (ms)': result.latency.max,
+          'RSS before (MB)': mb(rssBefore),
+          'RSS after start (MB)': mb(rssAfterStart),
+          'RSS after load (MB)': mb(process.memoryUsage().rss),
+        },
+      ]);
+    } finally {
+      await server.close();
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+};

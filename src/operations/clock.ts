@@ -1,0 +1,273 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { isConnectError } from '../connect/errors.ts';
+import { localTimes } from '../mirror/time.ts';
+import type { SkybridgeApp } from '../runtime/app.ts';
+import type { ShiftVisitRow } from '../store/index.ts';
+import { fromConnectError, OperationError } from './errors.ts';
+import { type Occurrence, resolveOccurrence } from './occurrence.ts';
+import { callerTime, utcIso } from './time.ts';
+
+const Id = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d+$/, 'a WellSky shift id is a number'));
+
+/** Where the caller is: both coordinates or none (never invented, original D-6). */
+const Coordinates = {
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
+};
+
+const bothOrNeither = (v: { lat?: number | undefined; lon?: number | undefined }) =>
+  (v.lat === undefined) === (v.lon === undefined);
+
+/** Input of `clockIn`, shared by the CLI, HTTP and MCP. */
+export const ClockInInput = z
+  .object({
+    shiftId: Id,
+    /** The occurrence's agency-local day, for a recurring shift. Default: the occurrence around `at`. */
+    date: z.string().optional(),
+    /** When the caregiver clocked in: agency wall time or ISO with offset. Default: now. */
+    at: z.string().optional(),
+    ...Coordinates,
+  })
+  .strict()
+  .refine(bothOrNeither, { message: 'give both lat and lon, or neither', path: ['lat'] });
+export type ClockInInput = z.input<typeof ClockInInput>;
+
+/** Input of `clockOut`. */
+export const ClockOutInput = z
+  .object({
+    shiftId: Id,
+    date: z.string().optional(),
+    at: z.string().optional(),
+    ...Coordinates,
+    /** The caregiver's general comment on the visit (WellSky keeps up to 1,000 characters). */
+    comment: z.string().trim().max(1000).optional(),
+  })
+  .strict()
+  .refine(bothOrNeither, { message: 'give both lat and lon, or neither', path: ['lat'] });
+export type ClockOutInput = z.input<typeof ClockOutInput>;
+
+export interface ClockResult {
+  action: 'clock-in' | 'clock-out';
+  shift: {
+    id: string;
+    date: string;
+    start: string;
+    end: string;
+    clientId: string;
+    caregiverId: string | null;
+  };
+  visitId: string;
+  /** The time sent to WellSky (UTC) and the same instant in the agency zone. */
+  at: string;
+  atLocal: string;
+  /** Whether a position was sent; it is never invented. */
+  positionSent: boolean;
+  /** True when this repeated an earlier clock-in/out: nothing was sent to WellSky again. */
+  repeated: boolean;
+  message: string;
+}
+
+function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || 'input';
+    throw new OperationError('invalid-input', `${field}: ${issue.message}`, field);
+  }
+  return parsed.data;
+}
+
+function position(input: { lat?: number | undefined; lon?: number | undefined }) {
+  return input.lat !== undefined && input.lon !== undefined
+    ? { latitude: input.lat, longitude: input.lon }
+    : undefined;
+}
+
+function shiftOf(o: Occurrence): ClockResult['shift'] {
+  return {
+    id: o.appointmentId,
+    date: o.view.date,
+    start: o.view.start,
+    end: o.view.end,
+    clientId: o.clientId,
+    caregiverId: o.caregiverId,
+  };
+}
+
+async function storedVisit(app: SkybridgeApp, o: Occurrence): Promise<ShiftVisitRow | undefined> {
+  return app.store.db
+    .selectFrom('shift_visits')
+    .selectAll()
+    .where('appointment_id', '=', o.appointmentId)
+    .where('occurrence_start', '=', o.start)
+    .executeTakeFirst();
+}
+
+/**
+ * Clock in on one shift occurrence (EVV). With the caller's time and, only when given, position. A
+ * repeat returns the visit already made — from Skybridge's record or the mirror — without sending again;
+ * should that record be lost, WellSky's own clock-in returns the existing visit (facts §3.7).
+ */
+export async function clockIn(app: SkybridgeApp, raw: unknown, now: Date = new Date()): Promise<ClockResult> {
+  const input = parse(ClockInInput, raw);
+  const at = callerTime(input.at, app.timezone, now);
+  const o = await resolveOccurrence(app, { shiftId: input.shiftId, date: input.date, near: at.toJSDate() });
+  const label = `clock in on shift ${o.appointmentId} (${o.view.date} ${o.view.startTime})`;
+  const known = await storedVisit(app, o);
+  const mirrored = o.view.visit;
+  if (known || mirrored) {
+    const visitId = known?.visit_id ?? mirrored!.id;
+    const inAt = known ? DateTime.fromJSDate(known.clock_in_at) : DateTime.fromISO(mirrored!.clockIn!);
+    return {
+      action: 'clock-in',
+      shift: shiftOf(o),
+      visitId,
+      at: utcIso(inAt),
+      atLocal: localTimes(inAt.toJSDate(), app.timezone).iso,
+      positionSent: Boolean(known?.clock_in_position),
+      repeated: true,
+      message: `already clocked in on shift ${o.appointmentId} at ${localTimes(inAt.toJSDate(), app.timezone).time}: visit ${visitId}`,
+    };
+  }
+  if (o.isOpen || !o.caregiverId) {
+    throw new OperationError(
+      'not-assigned',
+      `shift ${o.appointmentId} on ${o.view.date} is open: no caregiver is assigned to clock in`,
+    );
+  }
+  const where = position(input);
+  let visitId: string;
+  try {
+    const answer = await app.client.encounters.clockIn(o.appointmentId, {
+      start: utcIso(at),
+      position: where,
+    });
+    visitId = answer.id;
+  } catch (error) {
+    throw fromConnectError(error, label) ?? error;
+  }
+  const stamp = new Date();
+  await app.store.db
+    .insertInto('shift_visits')
+    .values({
+      appointment_id: o.appointmentId,
+      occurrence_start: o.start,
+      visit_id: visitId,
+      caregiver_id: o.caregiverId,
+      clock_in_at: at.toJSDate(),
+      clock_in_position: where ? JSON.stringify(where) : null,
+      created_at: stamp,
+      updated_at: stamp,
+    })
+    .onConflict((oc) => oc.columns(['appointment_id', 'occurrence_start']).doNothing())
+    .execute();
+  return {
+    action: 'clock-in',
+    shift: shiftOf(o),
+    visitId,
+    at: utcIso(at),
+    atLocal: at.toISO()!,
+    positionSent: where !== undefined,
+    repeated: false,
+    message: `clocked in on shift ${o.appointmentId} at ${at.toFormat('HH:mm')} (${app.timezone}): visit ${visitId}${where ? '' : ', no position sent'}`,
+  };
+}
+
+/**
+ * Clock out of the visit made for this occurrence. The visit id comes from Skybridge's record or the
+ * mirror, never from the shift id (original D-6 clocked out by appointment id). A visit already clocked
+ * out — by Skybridge, or in WellSky, which silently ignores a second clock-out — is an error that says when.
+ */
+export async function clockOut(
+  app: SkybridgeApp,
+  raw: unknown,
+  now: Date = new Date(),
+): Promise<ClockResult> {
+  const input = parse(ClockOutInput, raw);
+  const at = callerTime(input.at, app.timezone, now);
+  const o = await resolveOccurrence(app, { shiftId: input.shiftId, date: input.date, near: at.toJSDate() });
+  const label = `clock out of shift ${o.appointmentId} (${o.view.date} ${o.view.startTime})`;
+  const known = await storedVisit(app, o);
+  const visitId = known?.visit_id ?? o.view.visit?.id;
+  if (!visitId) {
+    throw new OperationError(
+      'not-clocked-in',
+      `nobody clocked in on shift ${o.appointmentId} on ${o.view.date}: clock in first (there is no visit to clock out of)`,
+    );
+  }
+  let outAt = known?.clock_out_at ? DateTime.fromJSDate(known.clock_out_at) : undefined;
+  if (!outAt && o.view.visit?.id === visitId && o.view.visit.clockOut)
+    outAt = DateTime.fromISO(o.view.visit.clockOut);
+  if (!outAt) {
+    // The mirror may be older than a clock-out made elsewhere; WellSky would ignore a second one silently.
+    try {
+      const live = await app.client.encounters.get(visitId);
+      if (live.period?.end) outAt = DateTime.fromISO(live.period.end, { setZone: true });
+    } catch (error) {
+      if (!isConnectError(error)) throw error;
+    }
+  }
+  if (outAt) {
+    throw new OperationError(
+      'already-clocked-out',
+      `shift ${o.appointmentId} on ${o.view.date} is already clocked out (at ${localTimes(outAt.toJSDate(), app.timezone).time}, visit ${visitId})`,
+    );
+  }
+  if (known && at.toMillis() < known.clock_in_at.getTime()) {
+    throw new OperationError('invalid-input', 'at: the clock-out time is before the clock-in time', 'at');
+  }
+  const where = position(input);
+  try {
+    await app.client.encounters.clockOut(visitId, {
+      end: utcIso(at),
+      position: where,
+      generalComment: input.comment || undefined,
+    });
+  } catch (error) {
+    throw fromConnectError(error, label) ?? error;
+  }
+  const stamp = new Date();
+  if (known) {
+    await app.store.db
+      .updateTable('shift_visits')
+      .set({
+        clock_out_at: at.toJSDate(),
+        clock_out_position: where ? JSON.stringify(where) : null,
+        updated_at: stamp,
+      })
+      .where('appointment_id', '=', o.appointmentId)
+      .where('occurrence_start', '=', o.start)
+      .execute();
+  } else {
+    const inAt = o.view.visit?.clockIn ? new Date(o.view.visit.clockIn) : o.start;
+    await app.store.db
+      .insertInto('shift_visits')
+      .values({
+        appointment_id: o.appointmentId,
+        occurrence_start: o.start,
+        visit_id: visitId,
+        caregiver_id: o.caregiverId,
+        clock_in_at: inAt,
+        clock_out_at: at.toJSDate(),
+        clock_out_position: where ? JSON.stringify(where) : null,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+      .onConflict((oc) => oc.columns(['appointment_id', 'occurrence_start']).doNothing())
+      .execute();
+  }
+  return {
+    action: 'clock-out',
+    shift: shiftOf(o),
+    visitId,
+    at: utcIso(at),
+    atLocal: at.toISO()!,
+    positionSent: where !== undefined,
+    repeated: false,
+    message: `clocked out of shift ${o.appointmentId} at ${at.toFormat('HH:mm')} (${app.timezone}): visit ${visitId}${where ? '' : ', no position sent'}`,
+  };
+}

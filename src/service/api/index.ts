@@ -1,0 +1,15 @@
+import { adminRoutes } from './admin.ts';
+import { documentationRoutes } from './documentation.ts';
+import { operationsRoutes } from './operations.ts';
+import { peopleRoutes } from './people.ts';
+import type { ApiRoute } from './route.ts';
+
+export { type ApiRoute, defineRoute } from './route.ts';
+
+/** Every `/api/v1` route: registered by the server and documented in `/openapi.json` from this one list. */
+export const apiRoutes: ApiRoute[] = [
+  ...peopleRoutes,
+  ...documentationRoutes,
+  ...adminRoutes,
+  ...operationsRoutes,
+];

@@ -1,0 +1,1 @@
+export { dashboardHtml } from './page.ts';

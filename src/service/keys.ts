@@ -1,0 +1,157 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Store } from '../store/index.ts';
+import type { KeyScope } from '../store/service-types.ts';
+
+export { KEY_SCOPES, type KeyScope } from '../store/service-types.ts';
+
+const RANK: Record<KeyScope, number> = { read: 0, write: 1, admin: 2 };
+
+/** read < write < admin: a key may do what its scope and every smaller scope allow. */
+export function scopeAllows(held: KeyScope, needed: KeyScope): boolean {
+  return RANK[held] >= RANK[needed];
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scope: KeyScope;
+  /** The first characters of the key (`sk_` + 6), to tell keys apart; not enough to use one. */
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/**
+ * A key is `sk_` + 32 random bytes (base64url). Only its SHA-256 is stored. A slow password hash
+ * (bcrypt, scrypt) exists to make guessing low-entropy human passwords expensive; a 256-bit random token
+ * cannot be guessed, so a fast hash loses nothing and lets every request be checked by one indexed
+ * lookup. Whoever reads the table still cannot present a key.
+ */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function newKeyToken(): string {
+  return `sk_${randomBytes(32).toString('base64url')}`;
+}
+
+const KEY_SHAPE = /^sk_[A-Za-z0-9_-]{43}$/;
+
+/** API keys in the store: create (the key is returned once), list, revoke, verify. */
+export class KeyRepo {
+  // Verified keys, briefly: a request costs no store round trip, and a revocation made by this process
+  // drops its entry at once. A revocation from another process (the CLI on PostgreSQL) takes effect
+  // within CACHE_MS.
+  private readonly cache = new Map<string, { key: ApiKey | null; until: number }>();
+  static readonly CACHE_MS = 5_000;
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(name: string, scope: KeyScope): Promise<{ key: ApiKey; token: string }> {
+    const trimmed = name.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$/.test(trimmed)) {
+      throw new KeyError('a key name is 1–64 letters, digits, spaces, dots, dashes, underscores or @');
+    }
+    const existing = await this.store.db
+      .selectFrom('api_keys')
+      .select('id')
+      .where('name', '=', trimmed)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (existing)
+      throw new KeyError(`a live key named "${trimmed}" exists already; revoke it or pick another name`);
+    const token = newKeyToken();
+    const row = {
+      id: randomUUID(),
+      name: trimmed,
+      scope,
+      key_hash: hashKey(token),
+      prefix: token.slice(0, 9),
+      created_at: this.now(),
+    };
+    await this.store.db.insertInto('api_keys').values(row).execute();
+    return {
+      token,
+      key: {
+        id: row.id,
+        name: row.name,
+        scope,
+        prefix: row.prefix,
+        createdAt: row.created_at.toISOString(),
+        revokedAt: null,
+      },
+    };
+  }
+
+  async list(options: { includeRevoked?: boolean } = {}): Promise<ApiKey[]> {
+    let q = this.store.db.selectFrom('api_keys').selectAll().orderBy('created_at');
+    if (!options.includeRevoked) q = q.where('revoked_at', 'is', null);
+    return (await q.execute()).map(toKey);
+  }
+
+  async countLive(): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Revokes the live key with this id or name; returns it, or undefined when there is none. */
+  async revoke(idOrName: string): Promise<ApiKey | undefined> {
+    const rows = await this.store.db
+      .updateTable('api_keys')
+      .set({ revoked_at: this.now() })
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .returningAll()
+      .execute();
+    this.cache.clear();
+    return rows[0] ? toKey(rows[0]) : undefined;
+  }
+
+  /** The live key this token is, or null. Malformed tokens never reach the store. */
+  async verify(token: string): Promise<ApiKey | null> {
+    if (!KEY_SHAPE.test(token)) return null;
+    const hash = hashKey(token);
+    const at = Date.now();
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > at) return cached.key;
+    const row = await this.store.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('key_hash', '=', hash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    const key = row ? toKey(row) : null;
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(hash, { key, until: at + KeyRepo.CACHE_MS });
+    return key;
+  }
+}
+
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+function toKey(row: {
+  id: string;
+  name: string;
+  scope: KeyScope;
+  prefix: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    prefix: row.prefix,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { redact } from '../lib/redact.ts';
+
+/**
+ * Paths pino blanks in every log line: credentials and the fields that carry PHI in request or response
+ * objects, should any code log one. The serializers below are the first line of defence (they never
+ * copy headers, query strings or bodies into a line); this list is the second.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'token',
+  'key',
+  'apiKey',
+  'secret',
+  'password',
+  'access_token',
+  'phone',
+  'name',
+  'text',
+  'title',
+  'comment',
+  '*.authorization',
+  '*.token',
+  '*.key',
+  '*.apiKey',
+  '*.secret',
+  '*.access_token',
+  '*.phone',
+  '*.phones',
+  '*.name',
+  '*.text',
+  '*.title',
+  '*.comment',
+];
+
+function pathOnly(url: string): string {
+  // The query string may hold a phone number or a name: a log line keeps the path only.
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+export const serializers = {
+  req(request: FastifyRequest) {
+    return { method: request.method, url: pathOnly(request.url), route: request.routeOptions?.url ?? null };
+  },
+  res(reply: FastifyReply) {
+    return { statusCode: reply.statusCode };
+  },
+  err(error: Error & { code?: string; statusCode?: number }) {
+    // Messages can quote input; the shared scrubber removes tokens, phones and e-mail addresses.
+    return {
+      type: error.name,
+      code: error.code,
+      statusCode: error.statusCode,
+      message: redact(error.message),
+      stack: error.stack ? redact(error.stack) : undefined,
+    };
+  },
+};
+
+export function serviceLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+  const config: LoggerOptions = {
+    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers,
+    base: { service: 'skybridge' },
+  };
+  // JSON lines to stderr: stdout keeps the start lines a person reads (URLs, where the key is).
+  return pino(config, options.destination ?? pino.destination(2));
+}

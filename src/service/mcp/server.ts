@@ -1,0 +1,58 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { SkybridgeApp } from '../../runtime/app.ts';
+import type { ToolContext } from './context.ts';
+import type { Scope } from './results.ts';
+import { registerCapabilityTools } from './tools-capabilities.ts';
+import { registerDocumentationTools } from './tools-docs.ts';
+import { registerMirrorTools } from './tools-mirror.ts';
+
+export interface McpServerOptions {
+  scope: Scope;
+  /**
+   * Settles when the app's first sync is done; tools wait for it. Default: already ready. (stdio
+   * serves at once so the client's handshake does not time out while the mirror fills.)
+   */
+  ready?: Promise<unknown>;
+}
+
+const VERSION = '0.1.0';
+
+function instructions(app: SkybridgeApp, scope: Scope): string {
+  const which =
+    app.mode === 'simulated'
+      ? 'THIS IS A SIMULATED WellSky with a synthetic demo agency: no real agency data, and nothing you write ' +
+        'reaches the real WellSky. Say so if a person seems to think otherwise.'
+      : 'Connected to the agency’s real WellSky Personal Care.';
+  const access =
+    scope === 'read'
+      ? 'This connection is READ-ONLY: add_note, add_office_task and report_call_out will refuse.'
+      : 'This connection may record notes, office tasks and call-outs.';
+  return [
+    `Skybridge: answers about a home-care agency’s caregivers, clients, family contacts and shifts, from a local mirror of WellSky, and records notes, call-outs and office tasks in WellSky. ${which}`,
+    access,
+    'Typical call: identify_caller with the caller’s number, then shifts / next_shift, then add_note or report_call_out.',
+    'Every write answers with its TRUE state — delivered, pending, held or failed — tell the person exactly that; only delivered means it is in WellSky.',
+    `Shift times are in the agency’s time zone (${app.timezone}).`,
+  ].join('\n');
+}
+
+/** The MCP server an AI office assistant uses: one per connection (stdio) or per request (HTTP). */
+export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): McpServer {
+  const server = new McpServer(
+    { name: app.mode === 'simulated' ? 'skybridge (SIMULATED WellSky)' : 'skybridge', version: VERSION },
+    { instructions: instructions(app, options.scope) },
+  );
+  const ready = options.ready;
+  const ctx: ToolContext = {
+    app,
+    scope: options.scope,
+    ready: async () => {
+      if (ready) await ready;
+    },
+    wellsky: app.mode === 'simulated' ? 'simulated' : 'live',
+  };
+  registerMirrorTools(server, ctx);
+  registerDocumentationTools(server, ctx);
+  registerCapabilityTools(server, ctx);
+  return server;
+}

@@ -1,0 +1,107 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { SkybridgeApp } from '../runtime/app.ts';
+import type { SyncProgress } from '../sync/engine.ts';
+import { KeyRepo } from './keys.ts';
+import { serviceLogger } from './logger.ts';
+import { buildServer, type SkybridgeServer } from './server.ts';
+import { serviceSettings } from './settings.ts';
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where the human-readable start lines go (stdout). */
+  print?: (line: string) => void;
+  onProgress?: (p: SyncProgress) => void;
+  logger?: Logger;
+}
+
+export interface RunningService {
+  app: SkybridgeApp;
+  server: SkybridgeServer;
+  url: string;
+  /** Graceful: stop accepting, let in-flight requests end, stop the worker (nothing stays claimed), close. */
+  stop(): Promise<void>;
+}
+
+/** The file the first admin key is written to, inside the data folder. */
+export const FIRST_KEY_FILE = 'first-api-key.txt';
+
+/**
+ * `skybridge serve`: build the app (WellSky, or the demo simulator — said plainly), listen at once so
+ * `/healthz` and `/readyz` answer during the first sync, start the app (capabilities, sync, worker),
+ * make sure an admin key exists, print the URLs.
+ */
+export async function runService(options: RunOptions = {}): Promise<RunningService> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const settings = serviceSettings(env);
+  const app = await SkybridgeApp.create({ env, simulator: settings.demo });
+  if (app.mode === 'simulated') {
+    print('SIMULATED WELLSKY: no WellSky credentials (WELLSKY_CLIENT_ID, WELLSKY_CLIENT_SECRET) are set, so');
+    print(
+      `Skybridge runs against an in-process simulator with a synthetic demo agency (${settings.demo.caregivers} caregivers, ` +
+        `${settings.demo.clients} clients). Nothing here talks to the real WellSky; every answer says so in its ` +
+        'X-Skybridge-WellSky: simulated header.',
+    );
+  } else {
+    print(`WellSky: ${app.client.config.baseUrl} (agency ${app.client.config.agencyId})`);
+  }
+  print(
+    `Store: ${app.store.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`}`,
+  );
+  const keys = new KeyRepo(app.store);
+  let server: SkybridgeServer;
+  try {
+    server = buildServer(app, {
+      logger: options.logger ?? serviceLogger(),
+      webhookSecret: settings.webhookSecret,
+      keys,
+    });
+    await server.listen({ port: settings.port, host: settings.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = server.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the HTTP server has no TCP address');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  const stop = async () => {
+    await server.close();
+    await app.close();
+  };
+  try {
+    print(`Listening on ${url} (readiness: ${url}/readyz)`);
+    await app.start({
+      onStep: (step) => print(`start: ${step}`),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const sync = app.lastSync;
+    if (sync) print(`start: mirror synced (${sync.status}, ${(sync.durationMs / 1000).toFixed(1)} s)`);
+    if ((await keys.countLive()) === 0) {
+      const { token } = await keys.create('first-admin', 'admin');
+      await mkdir(settings.dataDir, { recursive: true });
+      const file = join(settings.dataDir, FIRST_KEY_FILE);
+      await writeFile(file, `${token}\n`, { mode: 0o600 });
+      await chmod(file, 0o600);
+      print(
+        `First API key (admin scope) created and written to ${file} — readable by you only; the key is not printed.`,
+      );
+    }
+    if (!settings.webhookSecret)
+      print('Webhooks: off (set SKYBRIDGE_WEBHOOK_SECRET to receive WellSky change notifications)');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  print('');
+  print(`Skybridge is ready${app.mode === 'simulated' ? ' (SIMULATED WellSky, demo agency)' : ''}:`);
+  print(`  API        ${url}/api/v1/   (Authorization: Bearer <key>)`);
+  print(`  Dashboard  ${url}/dashboard`);
+  print(`  MCP        ${url}/mcp`);
+  print(`  OpenAPI    ${url}/openapi.json`);
+  print(`  Health     ${url}/healthz   Metrics ${url}/metrics`);
+  print(`Try: curl -H "Authorization: Bearer $(cat <key file>)" "${url}/api/v1/people?name=a"`);
+  return { app, server, url, stop };
+}

@@ -1,0 +1,299 @@
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { IntakeError } from '../documentation/intake.ts';
+import type { SkybridgeApp } from '../runtime/app.ts';
+import { TransitionRefusedError } from '../store/errors.ts';
+import { createWebhookHandler, type WebhookHandler } from '../sync/webhooks.ts';
+import { apiRoutes } from './api/index.ts';
+import { type ApiRoute, fastifyPath, type HandlerContext } from './api/route.ts';
+import { HealthResponse, ReadyResponse } from './api/schemas.ts';
+import { AuditLog } from './audit.ts';
+import { authorize } from './auth.ts';
+import { ApiError, errorBody, fromZod } from './errors.ts';
+import { defaultExtensions, type ServiceContext, type ServiceExtension } from './extensions.ts';
+import { KeyRepo } from './keys.ts';
+import { HttpMetrics } from './metrics.ts';
+import { type ExtraPath, openApiDocument } from './openapi.ts';
+
+export const WELLSKY_HEADER = 'x-skybridge-wellsky';
+/** Large enough for the longest note (about 25,000 characters) in JSON; anything bigger is a mistake. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export interface ServerOptions {
+  /** A pino logger (see logger.ts), or false for none (tests that do not look at logs). */
+  logger?: Logger | false;
+  bodyLimit?: number;
+  /** `SKYBRIDGE_WEBHOOK_SECRET`; without it the webhook route answers 503. */
+  webhookSecret?: string | undefined;
+  keys?: KeyRepo;
+  auditLog?: AuditLog;
+  /** Default: `defaultExtensions` (MCP, dashboard). */
+  extensions?: ServiceExtension[];
+  version?: string;
+}
+
+export interface SkybridgeServer extends FastifyInstance {
+  skybridge: ServiceContext & { webhook: WebhookHandler | undefined; metrics: HttpMetrics };
+}
+
+const OPEN_PATHS: ExtraPath[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'health',
+    scope: null,
+    summary: 'The process answers',
+    responses: { 200: { description: 'alive', schema: HealthResponse } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'health',
+    scope: null,
+    summary: 'Ready to serve: capabilities measured, first sync done, worker running',
+    responses: {
+      200: { description: 'ready', schema: ReadyResponse },
+      503: { description: 'still starting or shutting down', schema: ReadyResponse },
+    },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'health',
+    scope: null,
+    summary: 'Prometheus metrics (no PHI: route templates and counts only)',
+    responses: { 200: { description: 'Prometheus text format 0.0.4', contentType: 'text/plain' } },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'health',
+    scope: null,
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1', schema: z.looseObject({ openapi: z.string() }) } },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/wellsky',
+    tag: 'webhooks',
+    scope: null,
+    summary:
+      "WellSky's change notifications; checks the subscription's shared-secret header, answers at once",
+    responses: {
+      200: {
+        description: 'queued; the record is re-read in the background',
+        schema: z.looseObject({ ok: z.boolean() }),
+      },
+      400: { description: 'not a notification', schema: z.looseObject({ ok: z.boolean() }) },
+      401: {
+        description: 'wrong or missing secret; nothing changed',
+        schema: z.looseObject({ ok: z.boolean() }),
+      },
+      503: { description: 'SKYBRIDGE_WEBHOOK_SECRET is not set', schema: z.looseObject({ ok: z.boolean() }) },
+    },
+  },
+];
+
+/**
+ * The gateway's HTTP server over a built `SkybridgeApp`: the `/api/v1` routes (one table, validated and
+ * documented from the same zod schemas), health, metrics, OpenAPI, the WellSky webhook and the
+ * extensions (MCP, dashboard). It does not start the app or listen; `serve` does.
+ */
+export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): SkybridgeServer {
+  const server = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Request ids from clients are not trusted into logs.
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }) as unknown as SkybridgeServer;
+  const keys = options.keys ?? new KeyRepo(app.store);
+  const auditLog = options.auditLog ?? new AuditLog(app.store);
+  const metrics = new HttpMetrics();
+  const webhook = webhookHandler(app, options, server);
+  const context: ServiceContext = { app, keys, auditLog };
+  server.decorate('skybridge', { ...context, webhook, metrics });
+  server.decorateRequest('apiKey', null);
+
+  const started = new WeakMap<FastifyRequest, bigint>();
+  server.addHook('onRequest', async (request) => {
+    started.set(request, process.hrtime.bigint());
+    const scope = request.routeOptions.config?.scope;
+    if (scope) await authorize(keys, request, scope);
+  });
+  // Every answer, errors and 404s included, says whether this is the demo or the real WellSky.
+  server.addHook('onSend', async (_request, reply) => {
+    reply.header(WELLSKY_HEADER, app.mode === 'simulated' ? 'simulated' : 'live');
+  });
+  server.addHook('onResponse', async (request, reply) => {
+    const t0 = started.get(request);
+    const seconds = t0 === undefined ? 0 : Number(process.hrtime.bigint() - t0) / 1e9;
+    metrics.observe(request.method, request.routeOptions.url ?? '(unmatched)', reply.statusCode, seconds);
+  });
+  server.setErrorHandler(async (error: FastifyError, request, reply) => answerError(error, request, reply));
+  server.setNotFoundHandler(async (request, reply) =>
+    reply
+      .code(404)
+      .send(
+        errorBody(
+          'not_found',
+          `there is no ${request.method} ${request.url.split('?')[0]}; the API is described at /openapi.json`,
+        ),
+      ),
+  );
+
+  const extensions = options.extensions ?? defaultExtensions;
+  const document = openApiDocument(
+    apiRoutes,
+    [...OPEN_PATHS, ...extensions.flatMap((e) => e.paths ?? [])],
+    options.version ?? '0.1.0',
+  );
+
+  server.get('/healthz', async () => ({ ok: true, mode: app.mode }));
+  server.get('/readyz', async (_request, reply) =>
+    reply.code(app.ready ? 200 : 503).send({ ready: app.ready, mode: app.mode }),
+  );
+  server.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render(app)),
+  );
+  server.get('/openapi.json', async () => document);
+
+  // The webhook gets its own context: WellSky's body is read as text whatever its content type, so a
+  // malformed body reaches the secret check (401) instead of failing in a JSON parser first.
+  server.register(async (child) => {
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    child.post('/webhooks/wellsky', async (request, reply) => {
+      if (!webhook) {
+        return reply.code(503).send({
+          ok: false,
+          error: 'the webhook receiver is not configured: set SKYBRIDGE_WEBHOOK_SECRET (16+ characters)',
+        });
+      }
+      const answer = webhook({ headers: request.headers, body: request.body ?? '' });
+      return reply.code(answer.status).send(answer.body);
+    });
+  });
+
+  for (const route of apiRoutes) registerApiRoute(server, route, context);
+  for (const extension of extensions) {
+    server.register(async (child) => extension.register(child, context));
+  }
+  server.addHook('onClose', async () => {
+    await webhook?.idle();
+  });
+  return server;
+}
+
+function webhookHandler(
+  app: SkybridgeApp,
+  options: ServerOptions,
+  server: FastifyInstance,
+): WebhookHandler | undefined {
+  if (!options.webhookSecret) return undefined;
+  return createWebhookHandler({
+    secret: options.webhookSecret,
+    refresh: (refs) => app.sync.refresh(refs),
+    onApplied: () => app.mirror.reload(),
+    onError: (error) => server.log.error({ err: error }, 'webhook refresh failed'),
+  });
+}
+
+function parse<T extends z.ZodType>(
+  schema: T | undefined,
+  value: unknown,
+  where: 'query' | 'body' | 'path',
+): z.output<T> | undefined {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZod(result.error, where);
+  return result.data;
+}
+
+function registerApiRoute(server: FastifyInstance, route: ApiRoute, context: ServiceContext) {
+  server.route({
+    method: route.method,
+    url: fastifyPath(route.path),
+    ...(route.scope ? { config: { scope: route.scope } } : {}),
+    handler: async (request, reply) => {
+      const subjects = new Set<string>();
+      const ctx: HandlerContext<unknown, unknown, unknown> = {
+        app: context.app,
+        auditLog: context.auditLog,
+        params: parse(route.params, request.params, 'path'),
+        query: parse(route.query, request.query, 'query'),
+        body: parse(route.body, request.body, 'body'),
+        key: request.apiKey,
+        audit(ids) {
+          for (const id of ids) if (id) subjects.add(id);
+        },
+        request,
+        reply,
+      };
+      const answer = await route.handler(ctx);
+      const status = answer.status ?? 200;
+      // Written before the answer leaves: a read the log does not hold is a read that did not happen.
+      if (route.audited) {
+        await context.auditLog.record({
+          keyId: request.apiKey?.id ?? null,
+          method: route.method,
+          route: route.path,
+          status,
+          subjectIds: [...subjects],
+        });
+      }
+      return reply.code(status).send(answer.body);
+    },
+  });
+}
+
+async function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ApiError) {
+    return reply.code(error.status).send(errorBody(error.code, error.message, error.field));
+  }
+  if (error instanceof IntakeError) {
+    return reply.code(422).send(errorBody('unprocessable', error.message, error.field));
+  }
+  if (error instanceof TransitionRefusedError) {
+    const status = error.reason === 'not-found' ? 404 : 409;
+    return reply.code(status).send(errorBody(status === 404 ? 'not_found' : 'conflict', error.message, 'id'));
+  }
+  const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+  if (status === 413) {
+    return reply
+      .code(413)
+      .send(
+        errorBody(
+          'too_large',
+          'the request body is larger than the service accepts; a note is at most about 25,000 characters',
+        ),
+      );
+  }
+  if (status === 415) {
+    return reply
+      .code(415)
+      .send(errorBody('unsupported_media_type', 'send the body as JSON with Content-Type: application/json'));
+  }
+  if (status >= 400 && status < 500) {
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(error.message)
+        ? 'the body is not valid JSON'
+        : error.message;
+    return reply.code(status).send(errorBody('invalid_request', message, 'body'));
+  }
+  request.log.error({ err: error }, 'request failed');
+  return reply
+    .code(503 === status ? 503 : 500)
+    .send(
+      errorBody(
+        'internal',
+        'something went wrong inside Skybridge; the details are in the service log. GET an item again to see its true state',
+      ),
+    );
+}

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { engines } from '../helpers/stores.ts';
+import { samples, serviceFixture } from './fixture.ts';
+
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema: object }> }>;
+  security?: unknown[];
+  'x-skybridge-scope'?: string;
+}
+
+for (const engine of engines) {
+  describe(`API contract from /openapi.json (${engine.name})`, async () => {
+    const f = await serviceFixture(engine);
+    const { caregiver, client, phone } = samples(f.app);
+    // Two notes the worker settles (held: no visit) before answering: one to retry, one to resolve.
+    const held: string[] = [];
+    for (const n of [1, 2]) {
+      const submitted = await f.server.inject({
+        method: 'POST',
+        url: '/api/v1/documentation',
+        headers: f.auth('write'),
+        payload: {
+          kind: 'client-note',
+          clientId: client.id,
+          text: `Contract test note ${n}`,
+          waitMs: 10_000,
+        },
+      });
+      const item = (submitted.json() as { item: { id: string; state: string } }).item;
+      assert.equal(item.state, 'held', submitted.body);
+      held.push(item.id);
+    }
+    const [itemId, otherId] = held as [string, string];
+
+    // One valid request per documented operation. A documented operation missing here fails the test,
+    // so every new route gets exercised against its own document.
+    const examples: Record<string, { url: string; body?: unknown }> = {
+      'get /healthz': { url: '/healthz' },
+      'get /readyz': { url: '/readyz' },
+      'get /metrics': { url: '/metrics' },
+      'get /openapi.json': { url: '/openapi.json' },
+      'post /webhooks/wellsky': {
+        url: '/webhooks/wellsky',
+        body: { resourceType: 'Patient', id: Number(client.id) },
+      },
+      'get /api/v1/identify': { url: `/api/v1/identify?phone=${phone}` },
+      'get /api/v1/people': {
+        url: `/api/v1/people?name=${encodeURIComponent(caregiver.familyName)}&kind=caregiver`,
+      },
+      'get /api/v1/caregivers/{id}/shifts': { url: `/api/v1/caregivers/${caregiver.id}/shifts` },
+      'get /api/v1/clients/{id}/shifts': { url: `/api/v1/clients/${client.id}/shifts` },
+      'get /api/v1/caregivers/{id}/next-shift': { url: `/api/v1/caregivers/${caregiver.id}/next-shift` },
+      'post /api/v1/documentation': {
+        url: '/api/v1/documentation',
+        body: { kind: 'office-task', title: 'Call back', text: 'About the schedule', waitMs: 2000 },
+      },
+      'get /api/v1/documentation': { url: '/api/v1/documentation?limit=5' },
+      'get /api/v1/documentation/{id}': { url: `/api/v1/documentation/${itemId}` },
+      'post /api/v1/documentation/{id}/retry': {
+        url: `/api/v1/documentation/${itemId}/retry`,
+        body: { by: 'Test' },
+      },
+      'post /api/v1/documentation/{id}/resolve': {
+        url: `/api/v1/documentation/${otherId}/resolve`,
+        body: { by: 'Test', comment: 'checked', outcome: 'dismissed' },
+      },
+      'post /api/v1/documentation/replay': { url: '/api/v1/documentation/replay', body: {} },
+      'get /api/v1/callouts': { url: '/api/v1/callouts' },
+      'get /api/v1/capabilities': { url: '/api/v1/capabilities' },
+      'post /api/v1/capabilities/refresh': { url: '/api/v1/capabilities/refresh', body: {} },
+      'get /api/v1/sync': { url: '/api/v1/sync' },
+      'post /api/v1/sync': { url: '/api/v1/sync', body: {} },
+      'get /api/v1/audit': { url: '/api/v1/audit?limit=10' },
+    };
+
+    test('the document is OpenAPI 3.1 and every operation answers as documented', async () => {
+      const response = await f.server.inject({ method: 'GET', url: '/openapi.json' });
+      assert.equal(response.statusCode, 200);
+      const doc = response.json() as { openapi: string; paths: Record<string, Record<string, Operation>> };
+      assert.equal(doc.openapi, '3.1.0');
+      const ajv = new Ajv2020({ strict: false, allErrors: true });
+      let checked = 0;
+      for (const [path, operations] of Object.entries(doc.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          const name = `${method} ${path}`;
+          const example = examples[name];
+          assert.ok(example, `no example request for documented operation ${name}`);
+          const headers: Record<string, string> = { ...f.auth('admin') };
+          if (name === 'post /webhooks/wellsky')
+            headers.authorization = 'Bearer test-webhook-secret-0123456789';
+          const answer = await f.server.inject({
+            method: method.toUpperCase() as 'GET' | 'POST',
+            url: example.url,
+            headers,
+            ...(example.body !== undefined ? { payload: example.body as object } : {}),
+          });
+          const documented = operation.responses[String(answer.statusCode)];
+          assert.ok(
+            documented,
+            `${name} answered ${answer.statusCode}, which the document does not list: ${answer.body}`,
+          );
+          assert.ok(answer.statusCode < 300, `${name} answered ${answer.statusCode}: ${answer.body}`);
+          const schema = documented.content?.['application/json']?.schema;
+          if (schema) {
+            const validate = ajv.compile(schema);
+            assert.ok(
+              validate(answer.json()),
+              `${name}: body does not match the document: ${ajv.errorsText(validate.errors)}`,
+            );
+          }
+          assert.match(String(answer.headers['x-skybridge-wellsky']), /^simulated$/);
+          if (operation['x-skybridge-scope']) {
+            const anonymous = await f.server.inject({
+              method: method.toUpperCase() as 'GET' | 'POST',
+              url: example.url,
+              ...(example.body !== undefined ? { payload: example.body as object } : {}),
+            });
+            assert.equal(anonymous.statusCode, 401, `${name} without a key`);
+            assert.ok(operation.responses['401'], `${name} documents 401`);
+          }
+          checked++;
+        }
+      }
+      assert.ok(checked >= Object.keys(examples).length, `checked ${checked} operations`);
+    });
+
+    test('request schemas in the document are the ones the server enforces', async () => {
+      const doc = (await f.server.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+        paths: Record<
+          string,
+          Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>
+        >;
+      };
+      const submit =
+        doc.paths['/api/v1/documentation']!.post!.requestBody!.content['application/json']!.schema;
+      assert.ok('waitMs' in submit.properties && 'kind' in submit.properties);
+      const bad = await f.server.inject({
+        method: 'POST',
+        url: '/api/v1/documentation',
+        headers: f.auth('write'),
+        payload: { kind: 'client-note', clientId: client.id, text: 'x', waitMs: 60_000 },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().error.field, 'waitMs');
+    });
+  });
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { serviceLogger } from '../../src/service/logger.ts';
+import { pgliteEngine } from '../helpers/stores.ts';
+import { samples, serviceFixture, WEBHOOK_SECRET } from './fixture.ts';
+
+// Logging does not depend on the store engine; one engine keeps this file quick.
+describe('service logs carry no PHI, key, token or secret', async () => {
+  const lines: string[] = [];
+  const logger = serviceLogger({
+    level: 'debug',
+    destination: { write: (line: string) => void lines.push(line) },
+  });
+  const f = await serviceFixture(pgliteEngine, { logger });
+  const { client, phone } = samples(f.app);
+
+  test('requests with a phone, a note, an API key and a WellSky token leave none of them in the log', async () => {
+    const sim = f.app.simulator!;
+    const minted = await fetch(`${sim.url}/oauth/accesstoken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: sim.credentials.clientId,
+        client_secret: sim.credentials.clientSecret,
+      }),
+    });
+    const wellskyToken = ((await minted.json()) as { access_token: string }).access_token;
+    assert.ok(wellskyToken && wellskyToken.length > 10);
+    const noteText = 'Mrs client said her daughter calls on 720-555-0199 about the fall';
+    const secrets = [
+      phone,
+      '720-555-0199',
+      'daughter calls',
+      f.tokens.write,
+      f.tokens.read,
+      wellskyToken,
+      WEBHOOK_SECRET,
+    ];
+
+    const answers = [
+      await f.server.inject({
+        method: 'GET',
+        url: `/api/v1/identify?phone=${phone}`,
+        headers: f.auth('read'),
+      }),
+      await f.server.inject({
+        method: 'POST',
+        url: '/api/v1/documentation',
+        headers: f.auth('write'),
+        payload: { kind: 'client-note', clientId: client.id, text: noteText },
+      }),
+      // A note with a bad field: the error path logs too.
+      await f.server.inject({
+        method: 'POST',
+        url: '/api/v1/documentation',
+        headers: f.auth('write'),
+        payload: { kind: 'client-note', clientId: client.id, text: noteText, at: 'yesterday-ish' },
+      }),
+      await f.server.inject({
+        method: 'GET',
+        url: `/api/v1/identify?phone=${phone}`,
+        headers: { authorization: `Bearer ${wellskyToken}` },
+      }),
+      await f.server.inject({
+        method: 'POST',
+        url: '/webhooks/wellsky',
+        headers: { authorization: `Bearer ${WEBHOOK_SECRET}` },
+        payload: { resourceType: 'Patient', id: Number(client.id) },
+      }),
+    ];
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [200, 201, 422, 401, 200],
+    );
+    await f.server.skybridge.webhook!.idle();
+    const log = lines.join('');
+    assert.ok(lines.length >= answers.length, 'requests were logged');
+    assert.match(log, /\/api\/v1\/identify/, 'the log names the route');
+    for (const secret of secrets)
+      assert.ok(!log.includes(secret), `the log contains ${secret.slice(0, 12)}…`);
+    assert.ok(!/[?&]phone=/.test(log), 'no query strings in the log');
+  });
+});
