@@ -45,6 +45,8 @@ export class SkybridgeApp {
     readonly meter: RequestMeter,
     readonly env: NodeJS.ProcessEnv,
     private readonly syncEveryMs: number,
+    /** The app's clock (a test or demo may set one); operations called through the service use it. */
+    readonly now: () => Date = () => new Date(),
   ) {}
 
   get timezone(): string {
@@ -90,6 +92,7 @@ export class SkybridgeApp {
       meter,
       env,
       options.syncEveryMs ?? 15 * 60_000,
+      now ?? (() => new Date()),
     );
   }
 

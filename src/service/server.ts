@@ -7,6 +7,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { IntakeError } from '../documentation/intake.ts';
+import { OperationError } from '../operations/errors.ts';
 import type { SkybridgeApp } from '../runtime/app.ts';
 import { TransitionRefusedError } from '../store/errors.ts';
 import { createWebhookHandler, type WebhookHandler } from '../sync/webhooks.ts';
@@ -256,6 +257,9 @@ function registerApiRoute(server: FastifyInstance, route: ApiRoute, context: Ser
 async function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof ApiError) {
     return reply.code(error.status).send(errorBody(error.code, error.message, error.field));
+  }
+  if (error instanceof OperationError) {
+    return reply.code(error.httpStatus).send(errorBody(error.code, error.message, error.field));
   }
   if (error instanceof IntakeError) {
     return reply.code(422).send(errorBody('unprocessable', error.message, error.field));

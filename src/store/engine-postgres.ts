@@ -48,7 +48,7 @@ export function parseDatabaseUrl(url: string, variable: string): URL {
 
 export async function openPostgres(url: string, variable: string): Promise<PostgresEngine> {
   parseDatabaseUrl(url, variable);
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 15_000 });
   // An idle client's socket error is reported on the pool; without a listener it would crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

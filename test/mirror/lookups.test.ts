@@ -193,10 +193,10 @@ for (const factory of engines) {
       assert.equal(later?.shift.startUtc, '2026-11-01T05:30:00.000Z');
     });
 
-    it('identify answers in well under a millisecond', () => {
-      const started = performance.now();
-      for (let i = 0; i < 1000; i++) mirror.identify(caregiverPhone);
-      assert.ok((performance.now() - started) / 1000 < 1);
+    it('identify answers from memory, without a database round trip (its speed is in npm run bench)', () => {
+      const answer = mirror.identify(caregiverPhone) as unknown;
+      assert.equal(answer instanceof Promise, false);
+      assert.deepEqual(mirror.identify(caregiverPhone), answer);
     });
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { DateTime } from 'luxon';
 import { engines } from '../helpers/stores.ts';
 import { samples, serviceFixture } from './fixture.ts';
 
@@ -33,6 +34,26 @@ for (const engine of engines) {
       held.push(item.id);
     }
     const [itemId, otherId] = held as [string, string];
+    // Two upcoming assigned shifts of different caregivers: one to clock in and out of, one to call out of.
+    const upcoming = await f.app.store.db
+      .selectFrom('shifts')
+      .select(['appointment_id', 'caregiver_id', 'start_at'])
+      .where('caregiver_id', 'is not', null)
+      .where('removed_at', 'is', null)
+      .where('start_at', '>', new Date(Date.now() + 3 * 3_600_000))
+      .orderBy('start_at')
+      .limit(50)
+      .execute();
+    const picked = upcoming
+      .filter((r, i) => upcoming.findIndex((o) => o.caregiver_id === r.caregiver_id) === i)
+      .slice(0, 2)
+      .map((r) => ({
+        appointmentId: r.appointment_id,
+        caregiverId: r.caregiver_id!,
+        date: DateTime.fromJSDate(r.start_at, { zone: f.app.timezone }).toISODate()!,
+      }));
+    const [toClock, toCallOut] = picked as [(typeof picked)[0], (typeof picked)[0]];
+    assert.ok(toClock && toCallOut, 'two caregivers with an upcoming shift');
 
     // One valid request per documented operation. A documented operation missing here fails the test,
     // so every new route gets exercised against its own document.
@@ -68,6 +89,21 @@ for (const engine of engines) {
       },
       'post /api/v1/documentation/replay': { url: '/api/v1/documentation/replay', body: {} },
       'get /api/v1/callouts': { url: '/api/v1/callouts' },
+      'post /api/v1/callouts': {
+        url: '/api/v1/callouts',
+        body: { caregiver: toCallOut.caregiverId, shiftId: toCallOut.appointmentId, date: toCallOut.date },
+      },
+      'post /api/v1/shifts/{id}/clock-in': {
+        url: `/api/v1/shifts/${toClock.appointmentId}/clock-in`,
+        body: { date: toClock.date },
+      },
+      'post /api/v1/shifts/{id}/clock-out': {
+        url: `/api/v1/shifts/${toClock.appointmentId}/clock-out`,
+        body: { date: toClock.date, comment: 'contract test' },
+      },
+      'get /api/v1/shifts/{id}/candidates': {
+        url: `/api/v1/shifts/${toCallOut.appointmentId}/candidates?date=${toCallOut.date}&limit=3`,
+      },
       'get /api/v1/capabilities': { url: '/api/v1/capabilities' },
       'post /api/v1/capabilities/refresh': { url: '/api/v1/capabilities/refresh', body: {} },
       'get /api/v1/sync': { url: '/api/v1/sync' },

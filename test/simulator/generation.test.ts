@@ -32,35 +32,32 @@ test('the same seed and clock generate byte-identical data; another seed does no
   assert.notEqual(a, c);
 });
 
-test('5,000 clients, 2,000 caregivers and 13 weeks generate in seconds and search in milliseconds', async () => {
-  const started = performance.now();
+// Speed is measured by `npm run bench`, never asserted here (a loaded CI machine is not a benchmark).
+test('an agency of 5,000 clients, 2,000 caregivers and 13 weeks is generated and answers every kind of search', async () => {
   const sim = await startSimulator({ clients: 5000, caregivers: 2000, weeks: 13, now: () => NOW });
-  const generation = performance.now() - started;
   try {
-    assert.ok(generation < 5000, `generation took ${Math.round(generation)} ms`);
+    assert.equal(sim.control.data.patients().length, 5000);
+    assert.equal(sim.control.data.practitioners().length, 2000);
     const token = await fetchToken(sim);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const timed = async (path: string, body?: unknown) => {
-      const t = performance.now();
+    const call = async (path: string, body?: unknown) => {
       const res = await fetch(`${sim.url}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const json = (await res.json()) as { totalRecords?: number };
-      return { ms: performance.now() - t, status: res.status, json };
+      return { status: res.status, json };
     };
-    // Warm up the JIT once, then measure.
-    await timed('/v1/patients/?last_name:contains=ng&_count=100');
     const [hf] = sim.control.data.highFrequencyClients();
     const mobile = sim.control.data.practitioners()[1500]?.telecom?.[0]?.value;
     const checks = [
-      await timed('/v1/patients/?last_name:contains=ng&_count=100'),
-      await timed('/v1/patients/_search/?_count=100&_page=40', { gender: 'female' }),
-      await timed(`/v1/practitioners/?mobile_phone=${mobile}`),
-      await timed(`/v1/appointment/?clientId=${hf}&monthNo=202602&_count=100`),
-      await timed('/v1/appointment/?caregiverId=100100&weekNo=202607'),
-      await timed('/v1/encounter/_search/?_count=100', {
+      await call('/v1/patients/?last_name:contains=ng&_count=100'),
+      await call('/v1/patients/_search/?_count=100&_page=40', { gender: 'female' }),
+      await call(`/v1/practitioners/?mobile_phone=${mobile}`),
+      await call(`/v1/appointment/?clientId=${hf}&monthNo=202602&_count=100`),
+      await call('/v1/appointment/?caregiverId=100100&weekNo=202607'),
+      await call('/v1/encounter/_search/?_count=100', {
         caregiverId: '100100',
         startDate: '20260101',
         endDate: '20260331',
@@ -68,7 +65,6 @@ test('5,000 clients, 2,000 caregivers and 13 weeks generate in seconds and searc
     ];
     for (const c of checks) {
       assert.equal(c.status, 200);
-      assert.ok(c.ms < 50, `search took ${Math.round(c.ms)} ms`);
     }
     assert.equal(checks[2]?.json.totalRecords, 1);
     assert.ok((checks[3]?.json.totalRecords ?? 0) > 100);

@@ -182,19 +182,4 @@ export const documentationRoutes: ApiRoute[] = [
       return { body: { items } };
     },
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/api/v1/callouts',
-    scope: 'read',
-    tag: 'documentation',
-    summary: 'Recent call-outs recorded through Skybridge, newest first',
-    query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }).strict(),
-    responses: { 200: { description: 'call-out items', schema: ItemsResponse }, 400: bad },
-    audited: true,
-    async handler(ctx) {
-      const items = await ctx.app.docs.service.list({ kind: 'call-out', limit: ctx.query.limit ?? 50 });
-      ctx.audit(items.flatMap(subjectsOf));
-      return { body: { items } };
-    },
-  }),
 ];

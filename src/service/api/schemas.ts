@@ -136,3 +136,113 @@ export const AuditResponse = z.object({
 
 export const HealthResponse = z.object({ ok: z.boolean(), mode: z.enum(['wellsky', 'simulated']) });
 export const ReadyResponse = z.object({ ready: z.boolean(), mode: z.enum(['wellsky', 'simulated']) });
+
+// ---- shift operations (issue #6) -------------------------------------------------------------
+
+export const ClockResponse = z.looseObject({
+  action: z.enum(['clock-in', 'clock-out']),
+  shift: z.looseObject({
+    id: z.string(),
+    date: z.string(),
+    start: z.string(),
+    end: z.string(),
+    clientId: z.string(),
+    caregiverId: z.string().nullable(),
+  }),
+  visitId: z.string(),
+  at: z.string(),
+  atLocal: z.string(),
+  positionSent: z.boolean(),
+  repeated: z.boolean(),
+  message: z.string(),
+});
+
+const Points = z.record(z.string(), z.number());
+
+export const CandidatesResponse = z.looseObject({
+  timezone: z.string(),
+  shift: z.looseObject({ id: z.string(), date: z.string(), clientId: z.string() }),
+  replacing: z.string().nullable(),
+  candidates: z.array(
+    z.looseObject({
+      rank: z.number(),
+      caregiverId: z.string(),
+      name: z.string(),
+      tier: z.enum(['A', 'B', 'C']),
+      score: z.number(),
+      points: Points,
+      reason: z.string(),
+      reasons: z.array(z.string()),
+      contactable: z.boolean(),
+    }),
+  ),
+  excluded: z.array(
+    z.looseObject({
+      caregiverId: z.string(),
+      name: z.string(),
+      reasons: z.array(z.looseObject({ code: z.string(), text: z.string() })),
+    }),
+  ),
+  counts: z.looseObject({
+    considered: z.number(),
+    eligible: z.number(),
+    excluded: z.number(),
+    returned: z.number(),
+  }),
+  generatedAt: z.string(),
+});
+
+const Outcome = z.looseObject({
+  state: z.string(),
+  itemId: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+export const CallOutRecordedResponse = z.looseObject({
+  status: z.literal('recorded'),
+  callOutId: z.string(),
+  repeated: z.boolean(),
+  caregiverId: z.string(),
+  shift: Shift,
+  reportedAt: z.string(),
+  urgency: z.enum(['urgent', 'normal', 'recorded']),
+  minutesToStart: z.number(),
+  needsPersonNow: z.boolean(),
+  escalated: z.boolean(),
+  shiftOpen: z.looseObject({
+    state: z.enum(['opened', 'already-open', 'needs-person', 'failed']),
+    detail: z.string(),
+  }),
+  officeTask: Outcome,
+  careAlert: Outcome,
+  notification: z.looseObject({ state: z.string(), at: z.string() }),
+  /** The ranked candidates, or why they could not be ranked. */
+  candidates: z.union([CandidatesResponse, z.object({ error: z.string() })]),
+  message: z.string(),
+});
+
+export const CallOutAmbiguousResponse = z.looseObject({
+  status: z.literal('ambiguous'),
+  caregiverId: z.string(),
+  message: z.string(),
+  shifts: z.array(Shift),
+});
+
+export const CallOutsResponse = z.object({
+  items: z.array(
+    z.looseObject({
+      callOutId: z.string(),
+      caregiverId: z.string(),
+      clientId: z.string(),
+      shiftId: z.string(),
+      shiftStart: z.string(),
+      shiftStartLocal: z.string(),
+      reportedAt: z.string(),
+      urgency: z.string(),
+      status: z.string(),
+      shiftOpen: z.string().nullable(),
+      officeItemId: z.string().nullable(),
+      notification: z.string().nullable(),
+    }),
+  ),
+});

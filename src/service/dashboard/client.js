@@ -377,6 +377,14 @@
     }
   }
 
+  const OPEN_TEXT = (state) =>
+    ({
+      opened: 'opened',
+      'already-open': 'already open',
+      'needs-person': 'a person must open it',
+      failed: 'opening failed: a person must do it',
+    })[state] || state;
+
   async function loadCallouts() {
     try {
       const rows = listOf(await api('GET', '/api/v1/callouts'), ['callouts', 'items']);
@@ -396,11 +404,27 @@
                       'div',
                       { class: 'line' },
                       el('strong', {}, 'caregiver ' + (c.caregiverId || c.caregiver?.id || '?')),
-                      el('span', { class: 'muted' }, when(c.createdAt || c.at)),
+                      el('span', { class: 'muted' }, when(c.reportedAt || c.createdAt || c.at)),
+                      c.urgency
+                        ? el(
+                            'span',
+                            { class: 'state ' + (c.urgency === 'urgent' ? 'failed' : 'pending') },
+                            c.urgency,
+                          )
+                        : null,
                       c.state ? el('span', { class: 'state ' + c.state }, c.state) : null,
                     ),
                     c.shiftId || c.appointmentId
-                      ? el('div', { class: 'muted' }, 'shift ' + (c.shiftId || c.appointmentId))
+                      ? el(
+                          'div',
+                          { class: 'muted' },
+                          'shift ' +
+                            (c.shiftId || c.appointmentId) +
+                            (c.shiftStartLocal ? ' at ' + when(c.shiftStart || c.shiftStartLocal) : '') +
+                            (c.clientId ? ' · client ' + c.clientId : '') +
+                            (c.shiftOpen ? ' · in WellSky: ' + OPEN_TEXT(c.shiftOpen) : '') +
+                            (c.notification ? ' · staff: ' + c.notification : ''),
+                        )
                       : null,
                   ),
                 ),

@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError } from '../../connect/config.ts';
 import { ConnectError } from '../../connect/errors.ts';
 import { IntakeError } from '../../documentation/intake.ts';
+import { OperationError } from '../../operations/errors.ts';
 
 export type Scope = 'read' | 'write' | 'admin';
 const RANK: Record<Scope, number> = { read: 0, write: 1, admin: 2 };
@@ -49,7 +50,7 @@ export async function guarded(body: () => Promise<CallToolResult>): Promise<Call
   try {
     return await body();
   } catch (error) {
-    if (error instanceof IntakeError || error instanceof ToolInputError) {
+    if (error instanceof IntakeError || error instanceof ToolInputError || error instanceof OperationError) {
       const field = error.field && !error.message.startsWith(error.field) ? ` (field: ${error.field})` : '';
       return toolError(`${error.message}${field}`);
     }

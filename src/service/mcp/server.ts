@@ -5,6 +5,7 @@ import type { Scope } from './results.ts';
 import { registerCapabilityTools } from './tools-capabilities.ts';
 import { registerDocumentationTools } from './tools-docs.ts';
 import { registerMirrorTools } from './tools-mirror.ts';
+import { registerOperationTools } from './tools-operations.ts';
 
 export interface McpServerOptions {
   scope: Scope;
@@ -25,12 +26,13 @@ function instructions(app: SkybridgeApp, scope: Scope): string {
       : 'Connected to the agency’s real WellSky Personal Care.';
   const access =
     scope === 'read'
-      ? 'This connection is READ-ONLY: add_note, add_office_task and report_call_out will refuse.'
-      : 'This connection may record notes, office tasks and call-outs.';
+      ? 'This connection is READ-ONLY: add_note, add_office_task, report_call_out, clock_in and clock_out will refuse.'
+      : 'This connection may record notes, office tasks and call-outs, and clock caregivers in and out.';
   return [
-    `Skybridge: answers about a home-care agency’s caregivers, clients, family contacts and shifts, from a local mirror of WellSky, and records notes, call-outs and office tasks in WellSky. ${which}`,
+    `Skybridge: answers about a home-care agency’s caregivers, clients, family contacts and shifts, from a local mirror of WellSky, records notes, call-outs and office tasks in WellSky, clocks caregivers in and out, and ranks replacement caregivers. ${which}`,
     access,
-    'Typical call: identify_caller with the caller’s number, then shifts / next_shift, then add_note or report_call_out.',
+    'Typical call: identify_caller with the caller’s number, then shifts / next_shift, then add_note, clock_in / clock_out or report_call_out; replacement_candidates ranks who could cover a shift.',
+    'Never invent a time or a GPS position for clock_in / clock_out: pass only what the caregiver or their device gave.',
     'Every write answers with its TRUE state — delivered, pending, held or failed — tell the person exactly that; only delivered means it is in WellSky.',
     `Shift times are in the agency’s time zone (${app.timezone}).`,
   ].join('\n');
@@ -53,6 +55,7 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
   };
   registerMirrorTools(server, ctx);
   registerDocumentationTools(server, ctx);
+  registerOperationTools(server, ctx);
   registerCapabilityTools(server, ctx);
   return server;
 }

@@ -86,44 +86,6 @@ export function registerDocumentationTools(server: McpServer, ctx: ToolContext):
   );
 
   server.registerTool(
-    'report_call_out',
-    {
-      title: 'Record that a caregiver called out',
-      description:
-        'Record that a caregiver cannot work a shift (a call-out). caregiver is their WellSky id or the phone ' +
-        'they called from; shiftId and date (agency-local YYYY-MM-DD) say which shift, reason says why. This ' +
-        'records the call-out for the office; it does not unassign the shift or find a replacement. Needs a ' +
-        `write key. ${STATES_TEXT}`,
-      inputSchema: {
-        caregiver: z.string().trim().min(1, 'caregiver must be a WellSky id or a phone number').max(40),
-        shiftId: id('shiftId').optional(),
-        date: z
-          .string()
-          .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be an agency-local day, YYYY-MM-DD')
-          .optional(),
-        reason: z.string().max(2000).optional(),
-        ...common,
-      },
-      annotations: { readOnlyHint: false, idempotentHint: true },
-    },
-    ({ caregiver, shiftId, date, reason, key, waitSeconds }) =>
-      guarded(async () => {
-        requireScope(ctx.scope, 'write', 'report_call_out');
-        await ctx.ready();
-        const caregiverId = resolveCaregiver(ctx, caregiver);
-        const what = [date ? `for ${date}` : null, shiftId ? `shift ${shiftId}` : null]
-          .filter(Boolean)
-          .join(', ');
-        const text = `Call-out${what ? ` (${what})` : ''}: ${reason?.trim() || 'no reason given'}`;
-        return submit(
-          'report_call_out',
-          { kind: 'call-out', caregiverId, appointmentId: shiftId, text, key },
-          waitSeconds,
-        );
-      }),
-  );
-
-  server.registerTool(
     'documentation_status',
     {
       title: 'State of notes, call-outs and office tasks',
@@ -165,28 +127,5 @@ export function registerDocumentationTools(server: McpServer, ctx: ToolContext):
             : `${items.length} ${label} item(s):\n${items.map(stateSentence).join('\n')}`;
         return answer(summary, { wellsky: ctx.wellsky, items: items.map(itemFacts) });
       }),
-  );
-}
-
-/** A caregiver given as a WellSky id or as the phone they called from; several holders is an error. */
-function resolveCaregiver(ctx: ToolContext, given: string): string {
-  if (/^\d+$/.test(given) && ctx.app.mirror.person('caregiver', given)) return given;
-  let matches: { kind: string; id: string }[];
-  try {
-    matches = ctx.app.mirror
-      .identify(given)
-      .matches.filter((m) => m.kind === 'caregiver' || m.kind === 'applicant');
-  } catch {
-    throw new ToolInputError(
-      `caregiver: "${given}" is neither a caregiver's WellSky id nor a 10-digit phone number`,
-      'caregiver',
-    );
-  }
-  if (matches.length === 1) return matches[0]!.id;
-  if (matches.length === 0)
-    throw new ToolInputError(`caregiver: no caregiver has the id or phone "${given}"`, 'caregiver');
-  throw new ToolInputError(
-    `caregiver: several caregivers share that phone (ids ${matches.map((m) => m.id).join(', ')}); give the id`,
-    'caregiver',
   );
 }
