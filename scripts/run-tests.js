@@ -20,7 +20,8 @@ if (files.length === 0) {
   console.error(`no test files matched ${filter.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(1);
 }
-const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// Most files wait on child processes, sockets and timers, so three at a time keeps two cores busy.
+const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
