@@ -307,7 +307,8 @@
             {},
             el('td', {}, r.capabilityId || r.capability || r.id),
             el('td', {}, el('span', { class: 'state ' + status }, status)),
-            el('td', { class: 'muted' }, r.explanation || ''),
+            // The explanation is long; folded, the matrix stays readable in a side column and on a phone.
+            el('td', { class: 'muted' }, el('details', {}, el('summary', {}, 'why'), r.explanation || '')),
           );
         }),
       );
