@@ -1,4 +1,5 @@
 import { ConnectClient } from '../connect/client.ts';
+import { isConnectError } from '../connect/errors.ts';
 import { Mirror } from '../mirror/mirror.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../simulator/index.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -98,10 +99,23 @@ export class SkybridgeApp {
 
   /** Capabilities, first sync, then the delivery worker and the scheduled sync. */
   async start(options: { onProgress?: (p: SyncProgress) => void; onStep?: (step: string) => void } = {}) {
+    // WellSky being unreachable at start must not stop the service: it still answers from the mirror as
+    // last synced and still accepts documentation durably. Refused credentials, though, stop it here.
     options.onStep?.('measuring what these credentials may do (doctor)');
-    await this.docs.worker?.refreshCapabilities();
+    try {
+      await this.docs.worker?.refreshCapabilities();
+    } catch (error) {
+      options.onStep?.(`capabilities not measured now (${describeError(error)}); delivery will measure them`);
+    }
     options.onStep?.('syncing the local mirror');
-    this.lastSync = await this.runSync(options.onProgress);
+    try {
+      this.lastSync = await this.runSync(options.onProgress);
+    } catch (error) {
+      if (isConnectError(error, 'authentication')) throw error;
+      options.onStep?.(
+        `the first sync failed (${describeError(error)}); serving the mirror as last synced, retrying on schedule`,
+      );
+    }
     options.onStep?.('starting the delivery worker and the scheduled sync');
     this.docs.worker?.start();
     this.stopSchedule = scheduleSync(this.sync, {
@@ -142,4 +156,8 @@ export class SkybridgeApp {
     if (this.ownsStore) await this.store.close();
     await this.simulator?.close();
   }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

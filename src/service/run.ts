@@ -78,7 +78,12 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const sync = app.lastSync;
-    if (sync) print(`start: mirror synced (${sync.status}, ${(sync.durationMs / 1000).toFixed(1)} s)`);
+    if (sync?.status === 'ok') print(`start: mirror synced (${(sync.durationMs / 1000).toFixed(1)} s)`);
+    else if (sync) {
+      print(
+        `start: the first sync was ${sync.status.toUpperCase()} (${sync.errors[0] ?? 'see GET /api/v1/sync'}); answers come from the mirror as last synced, and the scheduled sync retries`,
+      );
+    }
     if ((await keys.countLive()) === 0) {
       const { token } = await keys.create('first-admin', 'admin');
       await mkdir(settings.dataDir, { recursive: true });

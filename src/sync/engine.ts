@@ -111,6 +111,7 @@ class Run {
   readonly phases: PhaseSummary[] = [];
   readonly details: Partial<Record<Collection, string>> = {};
   failedPhases = 0;
+  readonly failed = new Set<Collection>();
   constructor(
     readonly id: number,
     readonly kind: SyncKind,
@@ -194,7 +195,9 @@ export class Sync {
     try {
       await body(run);
       if (run.failedPhases > 0 || run.errors.length > 0)
-        status = run.failedPhases >= 6 ? 'failed' : 'partial';
+        // Without caregivers and clients nothing downstream means anything: that run failed, it is not
+        // "partial" (never report more than happened).
+        status = run.failed.has('caregivers') && run.failed.has('clients') ? 'failed' : 'partial';
     } catch (error) {
       run.errors.push(describe(error));
       status = 'failed';
@@ -239,6 +242,7 @@ export class Sync {
       return await body();
     } catch (error) {
       run.failedPhases++;
+      run.failed.add(phase);
       run.errors.push(`${phase}: ${describe(error)}`);
       return undefined;
     } finally {
