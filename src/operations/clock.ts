@@ -150,31 +150,11 @@ export async function clockIn(app: SkybridgeApp, raw: unknown, now: Date = new D
   } catch (error) {
     throw fromConnectError(error, label) ?? error;
   }
-  const stamp = new Date();
-  await app.store.db
-    .insertInto('shift_visits')
-    .values({
-      appointment_id: o.appointmentId,
-      occurrence_start: o.start,
-      visit_id: visitId,
-      caregiver_id: o.caregiverId,
-      clock_in_at: at.toJSDate(),
-      clock_in_position: where ? JSON.stringify(where) : null,
-      created_at: stamp,
-      updated_at: stamp,
-    })
-    .onConflict((oc) => oc.columns(['appointment_id', 'occurrence_start']).doNothing())
-    .execute();
-  return {
-    action: 'clock-in',
-    shift: shiftOf(o),
-    visitId,
-    at: utcIso(at),
-    atLocal: at.toISO()!,
-    positionSent: where !== undefined,
-    repeated: false,
-    message: `clocked in on shift ${o.appointmentId} at ${at.toFormat('HH:mm')} (${app.timezone}): visit ${visitId}${where ? '' : ', no position sent'}`,
-  };
+  await keepVisit(app, o, visitId, {
+    clock_in_at: at.toJSDate(),
+    clock_in_position: where ? JSON.stringify(where) : null,
+  });
+  return sentResult('clock-in', app, o, visitId, at, where);
 }
 
 /**
@@ -230,44 +210,73 @@ export async function clockOut(
   } catch (error) {
     throw fromConnectError(error, label) ?? error;
   }
-  const stamp = new Date();
   if (known) {
     await app.store.db
       .updateTable('shift_visits')
       .set({
         clock_out_at: at.toJSDate(),
         clock_out_position: where ? JSON.stringify(where) : null,
-        updated_at: stamp,
+        updated_at: new Date(),
       })
       .where('appointment_id', '=', o.appointmentId)
       .where('occurrence_start', '=', o.start)
       .execute();
   } else {
-    const inAt = o.view.visit?.clockIn ? new Date(o.view.visit.clockIn) : o.start;
-    await app.store.db
-      .insertInto('shift_visits')
-      .values({
-        appointment_id: o.appointmentId,
-        occurrence_start: o.start,
-        visit_id: visitId,
-        caregiver_id: o.caregiverId,
-        clock_in_at: inAt,
-        clock_out_at: at.toJSDate(),
-        clock_out_position: where ? JSON.stringify(where) : null,
-        created_at: stamp,
-        updated_at: stamp,
-      })
-      .onConflict((oc) => oc.columns(['appointment_id', 'occurrence_start']).doNothing())
-      .execute();
+    await keepVisit(app, o, visitId, {
+      clock_in_at: o.view.visit?.clockIn ? new Date(o.view.visit.clockIn) : o.start,
+      clock_out_at: at.toJSDate(),
+      clock_out_position: where ? JSON.stringify(where) : null,
+    });
   }
+  return sentResult('clock-out', app, o, visitId, at, where);
+}
+
+/** Keeps the visit id against the shift occurrence (the first record wins; a repeat changes nothing). */
+async function keepVisit(
+  app: SkybridgeApp,
+  o: Occurrence,
+  visitId: string,
+  times: {
+    clock_in_at: Date;
+    clock_in_position?: string | null;
+    clock_out_at?: Date;
+    clock_out_position?: string | null;
+  },
+) {
+  const stamp = new Date();
+  await app.store.db
+    .insertInto('shift_visits')
+    .values({
+      appointment_id: o.appointmentId,
+      occurrence_start: o.start,
+      visit_id: visitId,
+      caregiver_id: o.caregiverId,
+      ...times,
+      created_at: stamp,
+      updated_at: stamp,
+    })
+    .onConflict((oc) => oc.columns(['appointment_id', 'occurrence_start']).doNothing())
+    .execute();
+}
+
+/** What a clock-in or clock-out that was sent to WellSky reports. */
+function sentResult(
+  action: 'clock-in' | 'clock-out',
+  app: SkybridgeApp,
+  o: Occurrence,
+  visitId: string,
+  at: DateTime,
+  where: ReturnType<typeof position>,
+): ClockResult {
+  const verb = action === 'clock-in' ? 'clocked in on' : 'clocked out of';
   return {
-    action: 'clock-out',
+    action,
     shift: shiftOf(o),
     visitId,
     at: utcIso(at),
     atLocal: at.toISO()!,
     positionSent: where !== undefined,
     repeated: false,
-    message: `clocked out of shift ${o.appointmentId} at ${at.toFormat('HH:mm')} (${app.timezone}): visit ${visitId}${where ? '' : ', no position sent'}`,
+    message: `${verb} shift ${o.appointmentId} at ${at.toFormat('HH:mm')} (${app.timezone}): visit ${visitId}${where ? '' : ', no position sent'}`,
   };
 }

@@ -307,49 +307,45 @@ export class DocumentationRepo {
   }
 
   /** Not delivered, and certainly not created in WellSky: try again at `nextAttemptAt`. */
-  async markRetry(
+  markRetry(
     id: string,
     workerId: string,
     outcome: { nextAttemptAt: Date; error: ErrorInfo; now?: Date },
   ): Promise<DocumentationItem> {
-    const now = outcome.now ?? this.clock();
-    return this.transition(id, {
-      workerId,
-      from: ['pending'],
-      set: {
-        next_attempt_at: outcome.nextAttemptAt,
-        last_error: outcome.error.message,
-        needs_verification: false,
-      },
-      attempt: attemptError('retry', outcome.error),
-      actor: workerId,
-      reason: null,
-      now,
-    });
+    return this.stayPending(id, workerId, outcome, false);
   }
 
   /**
    * The call may or may not have reached WellSky (a timeout, a dropped connection): still pending,
    * and the next attempt must look for the marker in WellSky before sending again.
    */
-  async markOutcomeUnknown(
+  markOutcomeUnknown(
     id: string,
     workerId: string,
     outcome: { nextAttemptAt: Date; error: ErrorInfo; now?: Date },
   ): Promise<DocumentationItem> {
-    const now = outcome.now ?? this.clock();
+    return this.stayPending(id, workerId, outcome, true);
+  }
+
+  /** Both "try again" outcomes: they differ only in whether WellSky may already have the item. */
+  private stayPending(
+    id: string,
+    workerId: string,
+    outcome: { nextAttemptAt: Date; error: ErrorInfo; now?: Date },
+    mayExist: boolean,
+  ): Promise<DocumentationItem> {
     return this.transition(id, {
       workerId,
       from: ['pending'],
       set: {
         next_attempt_at: outcome.nextAttemptAt,
         last_error: outcome.error.message,
-        needs_verification: true,
+        needs_verification: mayExist,
       },
-      attempt: attemptError('unknown', outcome.error),
+      attempt: attemptError(mayExist ? 'unknown' : 'retry', outcome.error),
       actor: workerId,
       reason: null,
-      now,
+      now: outcome.now ?? this.clock(),
     });
   }
 
