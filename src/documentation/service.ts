@@ -72,8 +72,13 @@ export class DocumentationService {
       const deadline = Date.now() + options.waitMs!;
       await withTimeout(worker.runOnce({ ids: [item.id] }), options.waitMs!);
       current = (await this.options.repo.get(item.id)) ?? item;
-      // Another worker may have claimed it first: wait for its first attempt, not for success.
-      while (current.state === 'pending' && current.attempt_count === 0 && Date.now() < deadline) {
+      // Another worker may have claimed it first: wait until its first attempt has an outcome (the claim is
+      // released), not for success — a retry after a transient error is a true answer too.
+      while (
+        current.state === 'pending' &&
+        (current.attempt_count === 0 || current.claimed_by !== null) &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         current = (await this.options.repo.get(item.id)) ?? current;
       }
