@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { FillTables } from './fill-types.ts';
 import type { MirrorTables } from './mirror-types.ts';
 import type { OperationsTables } from './operations-types.ts';
 import type { ServiceTables } from './service-types.ts';
@@ -98,7 +99,7 @@ export interface MetaTable {
   updated_at: Timestamp;
 }
 
-export interface Database extends MirrorTables, ServiceTables, OperationsTables {
+export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables {
   documentation_items: DocumentationItemsTable;
   attempts: AttemptsTable;
   state_changes: StateChangesTable;
@@ -111,6 +112,7 @@ export type NewDocumentationItemRow = Insertable<DocumentationItemsTable>;
 export type Attempt = Selectable<AttemptsTable>;
 export type StateChange = Selectable<StateChangesTable>;
 
+export * from './fill-types.ts';
 export type * from './mirror-types.ts';
 export type * from './operations-types.ts';
 export * from './service-types.ts';
