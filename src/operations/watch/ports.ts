@@ -1,0 +1,131 @@
+// The watch's ports: what it needs from the rest of Skybridge, owned here, wired by the runtime
+// (src/runtime/watch.ts). The messenger shapes follow the messaging contract exactly, so the messaging
+// module implements them structurally.
+
+export interface Clock {
+  now(): Date;
+}
+
+// --- Messenger (messaging contract) ----------------------------------------------------------------
+
+export interface OutgoingText {
+  /** Idempotency key of the logical message: the same key twice sends once. */
+  key: string;
+  to: string;
+  body: string;
+  /** Urgent messages ignore quiet hours (never opt-outs). */
+  urgent: boolean;
+  purpose: string;
+  refs?: Record<string, string>;
+}
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'not-sent';
+export interface SendResult {
+  messageId: string;
+  state: MessageState;
+  reason: string | null;
+  repeated: boolean;
+}
+export interface Messenger {
+  send(text: OutgoingText): Promise<SendResult>;
+  isOptedOut(phone: string): Promise<boolean>;
+  readonly canContact: boolean;
+  readonly channel: 'twilio' | 'webhook' | 'simulated' | 'none';
+}
+export interface InboundText {
+  messageId: string;
+  from: string;
+  text: string;
+  receivedAt: Date;
+}
+export interface InboundOutcome {
+  handled: boolean;
+  reply?: string;
+  action?: string;
+}
+export type InboundHandler = (text: InboundText) => Promise<InboundOutcome>;
+
+// --- Schedule (read model) ---------------------------------------------------------------------------
+
+/** One shift occurrence as the watch reads it: what the rules need, nothing more. */
+export interface WatchShift {
+  appointmentId: string;
+  start: Date;
+  end: Date;
+  status: string;
+  isOpen: boolean;
+  clientId: string;
+  clientFirstName: string | null;
+  caregiverId: string | null;
+  caregiverFirstName: string | null;
+  /** The caregiver's mobile (or first) phone; null when WellSky has none. */
+  caregiverPhone: string | null;
+  /** The visit (clock-in) of this occurrence, from the mirror or from Skybridge's own clock-in. */
+  visit: { id: string; clockIn: Date | null; clockOut: Date | null } | null;
+}
+
+export interface WatchSchedule {
+  /** Occurrences overlapping [from, to): start < to and end > from. */
+  shifts(from: Date, to: Date): Promise<WatchShift[]>;
+  /** The caregiver this phone belongs to, if exactly one does. */
+  caregiverByPhone(phone: string): Promise<{ id: string; firstName: string } | null>;
+  /** Who to tell about the client's visit: the primary family contact's phone, else the client's. */
+  clientContactPhone(clientId: string): Promise<string | null>;
+  /** The agency's zone, for every time a person reads. */
+  readonly timezone: string;
+}
+
+// --- Acting --------------------------------------------------------------------------------------
+
+export interface CallOutRequest {
+  caregiverId: string;
+  appointmentId: string;
+  occurrenceStart: Date;
+  reason: string;
+}
+export interface CallOutPort {
+  /** The call-out path (src/operations/callout.ts): idempotent per caregiver and occurrence. */
+  report(request: CallOutRequest): Promise<{ callOutId: string; summary: string }>;
+  /** Whether a call-out is recorded for this occurrence (the watch then leaves it alone). */
+  isCalledOut(appointmentId: string, occurrenceStart: Date): Promise<boolean>;
+}
+
+export interface DocumentationSubmission {
+  kind: 'client-note' | 'office-task';
+  key: string;
+  text: string;
+  title?: string;
+  clientId?: string;
+  caregiverId?: string;
+  appointmentId?: string;
+  /** Agency-zone or UTC ISO instant of what happened. */
+  at?: string;
+  priority?: 'urgent' | 'high' | 'normal';
+}
+export interface DocumentationPort {
+  submit(request: DocumentationSubmission): Promise<{ itemId: string; state: string; reason: string | null }>;
+}
+
+/** What staff are told: ids, times and states only (no names, phones or texts). */
+export interface WatchStaffNotice {
+  event: 'missed-clock-in';
+  caregiverId: string;
+  clientId: string;
+  shiftId: string;
+  shiftStart: string;
+  shiftStartLocal: string;
+  minutesLate: number;
+  caregiverText: string;
+  officeTask: string;
+}
+export interface StaffAlertPort {
+  notify(notice: WatchStaffNotice): Promise<{ state: 'sent' | 'failed' | 'not-configured'; error?: string }>;
+}
+
+export interface WatchPorts {
+  clock: Clock;
+  schedule: WatchSchedule;
+  messenger: Messenger;
+  callOuts: CallOutPort;
+  documentation: DocumentationPort;
+  staff: StaffAlertPort;
+}
