@@ -1,5 +1,6 @@
 import { ConnectClient } from '../connect/client.ts';
 import { isConnectError } from '../connect/errors.ts';
+import type { Messaging } from '../messaging/messaging.ts';
 import { Mirror } from '../mirror/mirror.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../simulator/index.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -8,6 +9,7 @@ import { RequestMeter } from '../sync/meter.ts';
 import { scheduleSync } from '../sync/schedule.ts';
 import { settingsFromEnv } from '../sync/settings.ts';
 import { type DocumentationRuntime, documentationRuntime } from './documentation.ts';
+import { messagingRuntime } from './messaging.ts';
 
 export type AppMode = 'wellsky' | 'simulated';
 
@@ -33,6 +35,8 @@ export class SkybridgeApp {
   private stopSchedule: (() => void) | undefined;
   lastSync: SyncSummary | undefined;
   ready = false;
+  /** Texts to and from caregivers (src/messaging); set by `create`. */
+  messaging!: Messaging;
 
   private constructor(
     readonly mode: AppMode,
@@ -81,7 +85,12 @@ export class SkybridgeApp {
     const docs = documentationRuntime(store, client, env, now ? { now } : {});
     const sync = new Sync({ client, store, meter, settings: settingsFromEnv(env), ...(now ? { now } : {}) });
     const mirror = await Mirror.open({ store, timezone: client.config.timezone, ...(now ? { now } : {}) });
-    return new SkybridgeApp(
+    const messaging = messagingRuntime(store, env, {
+      simulatedWellSky: simulator !== undefined,
+      timezone: client.config.timezone,
+      now,
+    });
+    const app = new SkybridgeApp(
       simulator ? 'simulated' : 'wellsky',
       simulator,
       store,
@@ -95,6 +104,8 @@ export class SkybridgeApp {
       options.syncEveryMs ?? 15 * 60_000,
       now ?? (() => new Date()),
     );
+    app.messaging = messaging;
+    return app;
   }
 
   /** Capabilities, first sync, then the delivery worker and the scheduled sync. */
@@ -118,6 +129,7 @@ export class SkybridgeApp {
     }
     options.onStep?.('starting the delivery worker and the scheduled sync');
     this.docs.worker?.start();
+    await this.messaging.start();
     this.stopSchedule = scheduleSync(this.sync, {
       everyMs: this.syncEveryMs,
       firstAfterMs: this.syncEveryMs,
@@ -153,6 +165,7 @@ export class SkybridgeApp {
     this.ready = false;
     this.stopSchedule?.();
     await this.docs.worker?.stop();
+    await this.messaging.stop();
     if (this.ownsStore) await this.store.close();
     await this.simulator?.close();
   }

@@ -4,10 +4,15 @@ import type { KeyScope } from '../store/service-types.ts';
 
 export { KEY_SCOPES, type KeyScope } from '../store/service-types.ts';
 
-const RANK: Record<KeyScope, number> = { read: 0, write: 1, admin: 2 };
+const RANK: Record<Exclude<KeyScope, 'messages.write'>, number> = { read: 0, write: 1, admin: 2 };
 
-/** read < write < admin: a key may do what its scope and every smaller scope allow. */
+/**
+ * read < write < admin: a key may do what its scope and every smaller scope allow. `messages.write`
+ * stands apart: such a key may only pass texts in (a write or admin key may too), and read nothing.
+ */
 export function scopeAllows(held: KeyScope, needed: KeyScope): boolean {
+  if (needed === 'messages.write') return held !== 'read';
+  if (held === 'messages.write') return false;
   return RANK[held] >= RANK[needed];
 }
 

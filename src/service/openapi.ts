@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiRoute } from './api/route.ts';
 import { ErrorResponse } from './api/schemas.ts';
+import type { KeyScope } from './keys.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ export interface ExtraPath {
   path: string;
   summary: string;
   tag: string;
-  scope: 'read' | 'write' | 'admin' | null;
+  scope: KeyScope | null;
   responses: Record<number, { description: string; contentType?: string; schema?: z.ZodType }>;
 }
 

@@ -3,7 +3,8 @@ import type { ColumnType } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
-export const KEY_SCOPES = ['read', 'write', 'admin'] as const;
+/** `messages.write`: a narrow key for the system that owns the phone line; it may only pass texts in. */
+export const KEY_SCOPES = ['read', 'write', 'admin', 'messages.write'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
 export interface ApiKeysTable {

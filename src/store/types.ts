@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FillTables } from './fill-types.ts';
+import type { MessagingTables } from './messaging-types.ts';
 import type { MirrorTables } from './mirror-types.ts';
 import type { OperationsTables } from './operations-types.ts';
 import type { ServiceTables } from './service-types.ts';
@@ -99,7 +100,7 @@ export interface MetaTable {
   updated_at: Timestamp;
 }
 
-export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables {
+export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables, MessagingTables {
   documentation_items: DocumentationItemsTable;
   attempts: AttemptsTable;
   state_changes: StateChangesTable;
@@ -113,6 +114,7 @@ export type Attempt = Selectable<AttemptsTable>;
 export type StateChange = Selectable<StateChangesTable>;
 
 export * from './fill-types.ts';
+export * from './messaging-types.ts';
 export type * from './mirror-types.ts';
 export type * from './operations-types.ts';
 export * from './service-types.ts';

@@ -9,7 +9,10 @@ export const mcpExtension: ServiceExtension = {
       // hijack skips fastify's onSend hooks, so the which-WellSky header is set here.
       reply.raw.setHeader('x-skybridge-wellsky', app.mode === 'simulated' ? 'simulated' : 'live');
       reply.hijack();
-      await handleMcpHttp(app, request.apiKey?.scope ?? 'read', request.raw, reply.raw, request.body);
+      // The route needs write, so a messages.write key never gets here; read is the safe fallback.
+      const held = request.apiKey?.scope;
+      const scope = held === 'write' || held === 'admin' ? held : 'read';
+      await handleMcpHttp(app, scope, request.raw, reply.raw, request.body);
     });
   },
 };

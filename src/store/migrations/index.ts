@@ -4,6 +4,7 @@ import * as m0002 from './0002_hold_codes.ts';
 import * as m0003 from './0003_mirror.ts';
 import * as m0004 from './0004_service.ts';
 import * as m0005 from './0005_operations.ts';
+import * as m0006 from './0006_messaging.ts';
 import * as m0007 from './0007_fill.ts';
 
 // In code rather than kysely's FileMigrationProvider: no directory scan at run time, so the list
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003_mirror': m0003,
   '0004_service': m0004,
   '0005_operations': m0005,
+  '0006_messaging': m0006,
   '0007_fill': m0007,
 };
 
