@@ -28,6 +28,13 @@ export interface WorkerEvent {
   detail?: string;
 }
 
+/**
+ * Moments inside one delivery attempt, in order: the attempt is recorded, WellSky is about to be asked
+ * to create the note, and WellSky has created one part (`part-created`, more parts follow) or the last
+ * one (`created`) while nothing about it is recorded yet.
+ */
+export type AttemptPoint = 'attempt-begun' | 'before-create' | 'part-created' | 'created';
+
 export interface DeliveryWorkerOptions {
   repo: DocumentationRepo;
   capabilities: CapabilityService;
@@ -50,6 +57,11 @@ export interface DeliveryWorkerOptions {
   now?: () => Date;
   random?: () => number;
   onEvent?: (event: WorkerEvent) => void;
+  /**
+   * Awaited at each `AttemptPoint`. Only the crash tests set it: they pause a worker process exactly
+   * there and SIGKILL it, instead of hoping a random delay lands mid-attempt.
+   */
+  checkpoint?: (point: AttemptPoint, itemId: string) => Promise<void> | void;
 }
 
 /**
@@ -59,11 +71,12 @@ export interface DeliveryWorkerOptions {
 export class DeliveryWorker {
   readonly workerId: string;
   private readonly o: Required<
-    Omit<DeliveryWorkerOptions, 'workerId' | 'onEvent' | 'visits' | 'now' | 'random'>
+    Omit<DeliveryWorkerOptions, 'workerId' | 'onEvent' | 'visits' | 'now' | 'random' | 'checkpoint'>
   > & { onEvent?: (e: WorkerEvent) => void };
   private readonly visits: VisitFinder;
   private readonly now: () => Date;
   private readonly random: () => number;
+  private readonly checkpoint: NonNullable<DeliveryWorkerOptions['checkpoint']>;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -91,6 +104,7 @@ export class DeliveryWorker {
     this.visits = options.visits ?? liveVisitFinder(options.client);
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.checkpoint = options.checkpoint ?? (() => undefined);
   }
 
   /** Claims what is due (or exactly `ids`) and delivers it; returns how many items were worked on. */
@@ -202,6 +216,7 @@ export class DeliveryWorker {
     }
     const verify = item.needs_verification;
     await this.o.repo.beginAttempt(item.id, this.workerId, { route: decision.route, now: this.now() });
+    await this.checkpoint('attempt-begun', item.id);
     try {
       if (decision.route === 'task-log') await this.deliverTaskLog(item, verify);
       else await this.deliverAdminTask(item, verify);
@@ -239,8 +254,10 @@ export class DeliveryWorker {
           continue;
         }
         try {
+          await this.checkpoint('before-create', item.id);
           const created = await this.o.client.encounters.addTaskLog(visit.encounterId, body);
           ids.push(created.taskLogId ?? (await this.findTaskLog(visit.encounterId, line)));
+          await this.checkpoint(index + 1 < bodies.length ? 'part-created' : 'created', item.id);
         } catch (error) {
           if (error instanceof ConnectError && error.kind === 'action-failed' && ids.length === 0) {
             refused = error;
@@ -293,9 +310,11 @@ export class DeliveryWorker {
       return;
     }
     const agencyId = this.o.settings.agencyId!;
+    await this.checkpoint('before-create', item.id);
     const created = await this.o.client.adminTasks.create(
       adminTaskBody(item, agencyId, this.o.client.config.timezone),
     );
+    await this.checkpoint('created', item.id);
     await this.o.repo.markDelivered(item.id, this.workerId, {
       route: 'admin-task',
       wellskyId: created.id,

@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { DateTime } from 'luxon';
+import { visitsOf } from '../helpers/docs.ts';
 import { engines } from '../helpers/stores.ts';
 import { samples, serviceFixture } from './fixture.ts';
+
+// The agency's clock is pinned to a weekday afternoon (and runs on from there), so which visits exist
+// "now" is the same at every hour the suite runs.
+const NOW = new Date('2026-03-04T21:00:00Z');
+const started = performance.now();
+const clock = () => new Date(NOW.getTime() + (performance.now() - started));
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema: object }> }>;
@@ -13,8 +20,22 @@ interface Operation {
 
 for (const engine of engines) {
   describe(`API contract from /openapi.json (${engine.name})`, async () => {
-    const f = await serviceFixture(engine);
+    const f = await serviceFixture(engine, { now: clock });
     const { caregiver, client, phone } = samples(f.app);
+    // A client with no visit a note written now could belong to (DEFAULT_VISIT_MATCH allows 30 min
+    // before a visit and 4 h after it; a day either side is ample), whatever the seeded schedule holds.
+    const day = DateTime.fromJSDate(clock(), { zone: f.app.timezone });
+    const nearby = visitsOf(
+      f.app.simulator!,
+      day.minus({ days: 1 }).toISODate()!,
+      day.plus({ days: 1 }).toISODate()!,
+    );
+    const unvisited = f.app
+      .simulator!.control.data.patients()
+      .map((patient) => ({ id: String(patient.id) }))
+      .find((patient) => !nearby.some((visit) => visit.clientId === patient.id));
+    assert.ok(unvisited, 'a seeded client without a visit around the pinned clock');
+    const unvisitedId: string = unvisited.id;
     // Two notes the worker settles (held: no visit) before answering: one to retry, one to resolve.
     const held: string[] = [];
     for (const n of [1, 2]) {
@@ -24,7 +45,7 @@ for (const engine of engines) {
         headers: f.auth('write'),
         payload: {
           kind: 'client-note',
-          clientId: client.id,
+          clientId: unvisitedId,
           text: `Contract test note ${n}`,
           waitMs: 10_000,
         },
@@ -40,7 +61,7 @@ for (const engine of engines) {
       .select(['appointment_id', 'caregiver_id', 'start_at'])
       .where('caregiver_id', 'is not', null)
       .where('removed_at', 'is', null)
-      .where('start_at', '>', new Date(Date.now() + 3 * 3_600_000))
+      .where('start_at', '>', new Date(f.app.now().getTime() + 3 * 3_600_000))
       .orderBy('start_at')
       .limit(50)
       .execute();

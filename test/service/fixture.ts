@@ -23,7 +23,7 @@ export interface ServiceFixture {
  */
 export async function serviceFixture(
   engine: EngineFactory,
-  options: { logger?: Logger; start?: boolean } = {},
+  options: { logger?: Logger; start?: boolean; now?: () => Date } = {},
 ): Promise<ServiceFixture> {
   const fixture = await engine.create();
   const store = await fixture.open();
@@ -33,6 +33,7 @@ export async function serviceFixture(
     simulator: { caregivers: 8, clients: 15, weeks: 2, seed: 5 },
     store,
     syncEveryMs: 3_600_000,
+    ...(options.now ? { now: options.now } : {}),
   });
   if (options.start !== false) await app.start();
   const keys = new KeyRepo(store);
