@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { printable } from '../lib/printable.ts';
 
 /** An error the API answers with `{"error": {code, message, field?}}`; the message says what to do. */
 export class ApiError extends Error {
@@ -17,8 +18,12 @@ export interface ErrorBody {
   error: { code: string; message: string; field?: string };
 }
 
+/**
+ * Every error the API sends is built here, so this is where echoed input is made safe: control, bidi and
+ * invisible characters in the message or field become visible escapes, and neither can run to pages.
+ */
 export function errorBody(code: string, message: string, field?: string): ErrorBody {
-  return { error: { code, message, ...(field ? { field } : {}) } };
+  return { error: { code, message: printable(message), ...(field ? { field: printable(field, 200) } : {}) } };
 }
 
 /** A zod failure as a 400 naming the first offending field (`where` says query, body or path). */

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import pretty from 'pino-pretty';
 import { redact } from '../lib/redact.ts';
 
 /**
@@ -62,13 +63,44 @@ export const serializers = {
   },
 };
 
-export function serviceLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * `LOG_FORMAT` when set (json or pretty); otherwise readable lines when the log stream (stderr) is a
+ * terminal, and JSON lines when it is a file, a pipe or a log collector.
+ */
+export function logFormat(
+  env: NodeJS.ProcessEnv = process.env,
+  isTTY = Boolean(process.stderr.isTTY),
+): LogFormat {
+  const asked = env.LOG_FORMAT?.trim().toLowerCase();
+  if (asked === 'json' || asked === 'pretty') return asked;
+  return isTTY ? 'pretty' : 'json';
+}
+
+export function serviceLogger(
+  options: { level?: string; destination?: DestinationStream; format?: LogFormat } = {},
+): Logger {
   const config: LoggerOptions = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers,
     base: { service: 'skybridge' },
   };
-  // JSON lines to stderr: stdout keeps the start lines a person reads (URLs, where the key is).
+  // Logs go to stderr: stdout keeps the start lines a person reads (URLs, where the key is). Redaction
+  // and serializers run before either format, so a pretty line carries no more than a JSON one.
+  const format = options.format ?? (options.destination ? 'json' : logFormat());
+  if (format === 'pretty') {
+    return pino(
+      config,
+      pretty({
+        destination: options.destination ?? 2,
+        sync: true,
+        colorize: !options.destination,
+        ignore: 'pid,hostname,service',
+        translateTime: 'SYS:HH:MM:ss.l',
+      }),
+    );
+  }
   return pino(config, options.destination ?? pino.destination(2));
 }

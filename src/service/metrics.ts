@@ -1,94 +1,127 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SkybridgeApp } from '../runtime/app.ts';
 import { ITEM_STATES } from '../store/types.ts';
 
-// Prometheus text by hand rather than prom-client: a handful of series, no default process collectors
-// or global registry to reset between tests, and one dependency fewer. Labels are route templates and
-// status codes only — never a URL, so no id, phone or name can reach a scrape.
+/**
+ * The process-wide registry: Node's process metrics (CPU, memory, event-loop lag, handles) and whatever
+ * another part of Skybridge measures. A part adds its own metric with `registers: [metricsRegistry]`;
+ * `/metrics` serves this registry together with the server's own. Label values must be templates, ids
+ * of no one, states or codes — never a URL, phone, name or text — since a scrape leaves the building.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Histogram {
-  counts: number[];
-  sum: number;
-  count: number;
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
+/**
+ * One server's metrics, in a registry of its own so that several servers in one process (tests) do not
+ * collide: requests by route template and status, time to answer, and gauges read from the app at
+ * scrape time (documentation items by state, WellSky requests, sync age, readiness, simulated or not).
+ */
 export class HttpMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly durations = new Map<string, Histogram>();
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly durations: Histogram<'method' | 'route'>;
+
+  constructor(app: SkybridgeApp) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'skybridge_http_requests_total',
+      help: 'HTTP requests answered, by route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.durations = new Histogram({
+      name: 'skybridge_http_request_duration_seconds',
+      help: 'Time to answer, by route template.',
+      labelNames: ['method', 'route'],
+      buckets: BUCKETS,
+      registers,
+    });
+    appGauges(app, registers);
+  }
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const labels = `method="${escapeLabel(method)}",route="${escapeLabel(route)}",status="${status}"`;
-    this.requests.set(labels, (this.requests.get(labels) ?? 0) + 1);
-    const key = `method="${escapeLabel(method)}",route="${escapeLabel(route)}"`;
-    let h = this.durations.get(key);
-    if (!h) {
-      h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.durations.set(key, h);
-    }
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++;
-    h.sum += seconds;
-    h.count++;
+    this.requests.inc({ method, route, status: String(status) });
+    this.durations.observe({ method, route }, seconds);
   }
 
-  async render(app: SkybridgeApp): Promise<string> {
-    const out: string[] = [];
-    out.push('# HELP skybridge_http_requests_total HTTP requests answered, by route template and status.');
-    out.push('# TYPE skybridge_http_requests_total counter');
-    for (const [labels, n] of this.requests) out.push(`skybridge_http_requests_total{${labels}} ${n}`);
-    out.push('# HELP skybridge_http_request_duration_seconds Time to answer, by route template.');
-    out.push('# TYPE skybridge_http_request_duration_seconds histogram');
-    for (const [labels, h] of this.durations) {
-      BUCKETS.forEach((b, i) => {
-        out.push(`skybridge_http_request_duration_seconds_bucket{${labels},le="${b}"} ${h.counts[i]}`);
-      });
-      out.push(`skybridge_http_request_duration_seconds_bucket{${labels},le="+Inf"} ${h.count}`);
-      out.push(`skybridge_http_request_duration_seconds_sum{${labels}} ${h.sum}`);
-      out.push(`skybridge_http_request_duration_seconds_count{${labels}} ${h.count}`);
-    }
-
-    const byState = new Map<string, number>(ITEM_STATES.map((s) => [s, 0]));
-    const rows = await app.store.db
-      .selectFrom('documentation_items')
-      .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
-      .groupBy('state')
-      .execute();
-    for (const r of rows) byState.set(r.state, Number(r.n));
-    out.push('# HELP skybridge_documentation_items Documentation items by state.');
-    out.push('# TYPE skybridge_documentation_items gauge');
-    for (const [state, n] of byState) out.push(`skybridge_documentation_items{state="${state}"} ${n}`);
-
-    const meter = app.meter.snapshot();
-    out.push('# HELP skybridge_wellsky_requests_total HTTP requests sent to WellSky (every attempt).');
-    out.push('# TYPE skybridge_wellsky_requests_total counter');
-    out.push(`skybridge_wellsky_requests_total ${meter.requests}`);
-    out.push('# HELP skybridge_wellsky_rate_limited_total WellSky answers with status 429.');
-    out.push('# TYPE skybridge_wellsky_rate_limited_total counter');
-    out.push(`skybridge_wellsky_rate_limited_total ${meter.rateLimited}`);
-    out.push('# HELP skybridge_wellsky_errors_total WellSky requests that ended in an error.');
-    out.push('# TYPE skybridge_wellsky_errors_total counter');
-    out.push(`skybridge_wellsky_errors_total ${meter.errors}`);
-
-    out.push(
-      '# HELP skybridge_sync_age_seconds Seconds since the last sync of the mirror finished (-1: none yet).',
-    );
-    out.push('# TYPE skybridge_sync_age_seconds gauge');
-    const finished = app.lastSync?.finishedAt;
-    out.push(
-      `skybridge_sync_age_seconds ${finished ? Math.max(0, (Date.now() - Date.parse(finished)) / 1000) : -1}`,
-    );
-    out.push('# HELP skybridge_ready Whether the service finished starting (1) or not (0).');
-    out.push('# TYPE skybridge_ready gauge');
-    out.push(`skybridge_ready ${app.ready ? 1 : 0}`);
-    out.push(
-      `# HELP skybridge_simulated Whether WellSky is the in-process simulator (1) or the real one (0).`,
-    );
-    out.push('# TYPE skybridge_simulated gauge');
-    out.push(`skybridge_simulated ${app.mode === 'simulated' ? 1 : 0}`);
-    return `${out.join('\n')}\n`;
+  get contentType(): string {
+    return this.registry.contentType;
   }
+
+  /** The Prometheus text of this server and of the process-wide registry. */
+  async render(): Promise<string> {
+    return Registry.merge([metricsRegistry, this.registry]).metrics();
+  }
+}
+
+/** Values the app holds, read when scraped; WellSky's totals are the meter's counters, mirrored. */
+function appGauges(app: SkybridgeApp, registers: Registry[]): void {
+  new Gauge({
+    name: 'skybridge_documentation_items',
+    help: 'Documentation items by state.',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      const rows = await app.store.db
+        .selectFrom('documentation_items')
+        .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
+        .groupBy('state')
+        .execute();
+      const counts = new Map<string, number>(ITEM_STATES.map((s) => [s, 0]));
+      for (const r of rows) counts.set(r.state, Number(r.n));
+      for (const [state, n] of counts) this.set({ state }, n);
+    },
+  });
+  const meterCounter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  meterCounter(
+    'skybridge_wellsky_requests_total',
+    'HTTP requests sent to WellSky (every attempt).',
+    () => app.meter.snapshot().requests,
+  );
+  meterCounter(
+    'skybridge_wellsky_rate_limited_total',
+    'WellSky answers with status 429.',
+    () => app.meter.snapshot().rateLimited,
+  );
+  meterCounter(
+    'skybridge_wellsky_errors_total',
+    'WellSky requests that ended in an error.',
+    () => app.meter.snapshot().errors,
+  );
+  new Gauge({
+    name: 'skybridge_sync_age_seconds',
+    help: 'Seconds since the last sync of the mirror finished (-1: none yet).',
+    registers,
+    collect() {
+      const finished = app.lastSync?.finishedAt;
+      this.set(finished ? Math.max(0, (app.now().getTime() - Date.parse(finished)) / 1000) : -1);
+    },
+  });
+  new Gauge({
+    name: 'skybridge_ready',
+    help: 'Whether the service finished starting (1) or not (0).',
+    registers,
+    collect() {
+      this.set(app.ready ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'skybridge_simulated',
+    help: 'Whether WellSky is the in-process simulator (1) or the real one (0).',
+    registers,
+    collect() {
+      this.set(app.mode === 'simulated' ? 1 : 0);
+    },
+  });
 }

@@ -116,7 +116,7 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
   }) as unknown as SkybridgeServer;
   const keys = options.keys ?? new KeyRepo(app.store);
   const auditLog = options.auditLog ?? new AuditLog(app.store);
-  const metrics = new HttpMetrics();
+  const metrics = new HttpMetrics(app);
   const webhook = webhookHandler(app, options, server);
   const context: ServiceContext = { app, keys, auditLog };
   server.decorate('skybridge', { ...context, webhook, metrics });
@@ -150,18 +150,14 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
   );
 
   const extensions = options.extensions ?? defaultExtensions;
-  const document = openApiDocument(
-    apiRoutes,
-    [...OPEN_PATHS, ...extensions.flatMap((e) => e.paths ?? [])],
-    options.version ?? '0.1.0',
-  );
+  const document = serviceDocument(extensions, options.version);
 
   server.get('/healthz', async () => ({ ok: true, mode: app.mode }));
   server.get('/readyz', async (_request, reply) =>
     reply.code(app.ready ? 200 : 503).send({ ready: app.ready, mode: app.mode }),
   );
   server.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render(app)),
+    reply.type(metrics.contentType).send(await metrics.render()),
   );
   server.get('/openapi.json', async () => document);
 
@@ -192,6 +188,11 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
   return server;
 }
 
+/** The service's `/openapi.json`: the route table, the open paths and the extensions' paths. */
+export function serviceDocument(extensions: ServiceExtension[] = defaultExtensions, version = '0.1.0') {
+  return openApiDocument(apiRoutes, [...OPEN_PATHS, ...extensions.flatMap((e) => e.paths ?? [])], version);
+}
+
 function webhookHandler(
   app: SkybridgeApp,
   options: ServerOptions,
@@ -217,12 +218,53 @@ function parse<T extends z.ZodType>(
   return result.data;
 }
 
+/**
+ * The dotted path of the first key or string under `value` holding a NUL character, or undefined. No
+ * field of the API has a use for one, and PostgreSQL cannot store it: refused here, it is a 400 naming
+ * the field instead of a failure deep in the store. Iterative, so deeply nested JSON cannot overflow.
+ */
+export function nulPath(value: unknown, where: string): string | undefined {
+  const stack: [unknown, string][] = [[value, where]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const childPath = path === where ? k : `${path}.${k}`;
+        if (k.includes('\u0000')) return childPath;
+        stack.push([child, childPath]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function refuseNul(request: FastifyRequest): void {
+  for (const [where, value] of [
+    ['path', request.params],
+    ['query', request.query],
+    ['body', request.body],
+  ] as const) {
+    const field = nulPath(value, where);
+    if (field !== undefined) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `${field}: contains a NUL character (\\u0000), which no field accepts; remove it`,
+        field,
+      );
+    }
+  }
+}
+
 function registerApiRoute(server: FastifyInstance, route: ApiRoute, context: ServiceContext) {
   server.route({
     method: route.method,
     url: fastifyPath(route.path),
     ...(route.scope ? { config: { scope: route.scope } } : {}),
     handler: async (request, reply) => {
+      refuseNul(request);
       const subjects = new Set<string>();
       const ctx: HandlerContext<unknown, unknown, unknown> = {
         app: context.app,

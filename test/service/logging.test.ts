@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { serviceLogger } from '../../src/service/logger.ts';
+import { logFormat, serviceLogger } from '../../src/service/logger.ts';
 import { pgliteEngine } from '../helpers/stores.ts';
 import { samples, serviceFixture, WEBHOOK_SECRET } from './fixture.ts';
 
@@ -80,5 +81,27 @@ describe('service logs carry no PHI, key, token or secret', async () => {
     for (const secret of secrets)
       assert.ok(!log.includes(secret), `the log contains ${secret.slice(0, 12)}…`);
     assert.ok(!/[?&]phone=/.test(log), 'no query strings in the log');
+  });
+
+  test('a terminal gets readable lines, a file or pipe JSON; LOG_FORMAT overrides; both redact', () => {
+    assert.equal(logFormat({}, true), 'pretty');
+    assert.equal(logFormat({}, false), 'json');
+    assert.equal(logFormat({ LOG_FORMAT: 'json' }, true), 'json');
+    assert.equal(logFormat({ LOG_FORMAT: 'pretty' }, false), 'pretty');
+    const out: string[] = [];
+    const readable = serviceLogger({
+      format: 'pretty',
+      destination: new Writable({
+        write(chunk, _encoding, done) {
+          out.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    readable.info({ phone: '303-555-0100', route: '/api/v1/identify' }, 'request completed');
+    const line = out.join('');
+    assert.match(line, /INFO.*request completed/);
+    assert.doesNotMatch(line, /^\{/, 'not JSON');
+    assert.ok(!line.includes('303-555-0100'), 'redacted in the readable format too');
   });
 });

@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError } from '../../connect/config.ts';
 import { ConnectError } from '../../connect/errors.ts';
 import { IntakeError } from '../../documentation/intake.ts';
+import { printable } from '../../lib/printable.ts';
 import { OperationError } from '../../operations/errors.ts';
 
 export type Scope = 'read' | 'write' | 'admin';
@@ -27,8 +28,9 @@ export function answer(summary: string, data: Record<string, unknown>): CallTool
   };
 }
 
+/** Tool errors often quote the arguments: control and bidi characters are escaped (see printable). */
 export function toolError(message: string): CallToolResult {
-  return { content: [{ type: 'text', text: message }], isError: true };
+  return { content: [{ type: 'text', text: printable(message) }], isError: true };
 }
 
 /** Refuses a tool the key's scope does not allow, saying which scope it needs. */
