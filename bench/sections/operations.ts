@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rankCandidates } from '../../src/operations/index.ts';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
+import { operationsOf } from '../../src/runtime/operations.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { type BenchSection, SMALL } from '../section.ts';
 
@@ -59,7 +60,7 @@ export const operationsSection: BenchSection = {
       for (const row of rows) {
         const started = performance.now();
         const r = await rankCandidates(
-          app,
+          operationsOf(app),
           { shiftId: row.appointment_id, date: localDay(row.start_at, app.timezone), limit: 10 },
           { now: NOW },
         );

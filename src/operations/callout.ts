@@ -3,15 +3,13 @@ import { z } from 'zod';
 import type { ItemView } from '../documentation/view.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { localDay, localTimes } from '../mirror/time.ts';
-import type { ShiftView } from '../mirror/types.ts';
-import type { SkybridgeApp } from '../runtime/app.ts';
-import type { CallOutRow } from '../store/index.ts';
 import { type CallOutRules, DEFAULT_CALL_OUT_RULES, type Urgency, urgencyOf } from './callout-rules.ts';
 import { type CandidatesResult, rankCandidates } from './candidates.ts';
 import { OperationError } from './errors.ts';
 import { markOpen, type OpenOutcome } from './mark-open.ts';
-import { type NotificationOutcome, notifyStaff, staffWebhookUrl } from './notify.ts';
+import type { NotificationOutcome } from './notify.ts';
 import { type Occurrence, requireMirror, resolveOccurrence, viewOf } from './occurrence.ts';
+import type { OperationsPorts, ShiftView } from './ports.ts';
 
 /** Input of `reportCallOut`, shared by the CLI, HTTP and MCP. */
 export const CallOutInput = z
@@ -63,6 +61,8 @@ export interface CallOutRecorded {
   careAlert: DocumentationOutcome;
   notification: NotificationOutcome;
   candidates: CandidatesResult | { error: string };
+  /** The fill the engine started for a shift left open, when one is wired (its own result shape). */
+  fill?: unknown;
   message: string;
 }
 
@@ -88,7 +88,7 @@ export interface CallOutOptions {
  * first result.
  */
 export async function reportCallOut(
-  app: SkybridgeApp,
+  ports: OperationsPorts,
   raw: unknown,
   options: CallOutOptions = {},
 ): Promise<CallOutResult> {
@@ -99,11 +99,12 @@ export async function reportCallOut(
     throw new OperationError('invalid-input', `${field}: ${issue.message}`, field);
   }
   const input = parsed.data;
-  const now = options.now ?? new Date();
+  const now = options.now ?? ports.clock.now();
   const rules = options.rules ?? DEFAULT_CALL_OUT_RULES;
-  await requireMirror(app);
-  const caregiverId = resolveCaregiver(app, input.caregiver);
-  const found = await findOccurrence(app, caregiverId, input, now);
+  const { schedule, repo } = ports;
+  await requireMirror(schedule);
+  const caregiverId = resolveCaregiver(ports, input.caregiver);
+  const found = await findOccurrence(ports, caregiverId, input, now);
   if ('ambiguous' in found)
     return { status: 'ambiguous', caregiverId, message: found.ambiguous, shifts: found.shifts };
   const o = found.occurrence;
@@ -118,30 +119,22 @@ export async function reportCallOut(
   const key = `call-out:${caregiverId}:${o.appointmentId}:${o.start.toISOString()}`;
   const { urgency, minutesToStart } = urgencyOf(o.start, now, rules);
   const id = `co_${randomUUID()}`;
-  const inserted = await app.store.db
-    .insertInto('call_outs')
-    .values({
-      id,
-      idempotency_key: key,
-      caregiver_id: caregiverId,
-      appointment_id: o.appointmentId,
-      occurrence_start: o.start,
-      occurrence_end: o.end,
-      client_id: o.clientId,
-      reason: input.reason ?? null,
-      reported_at: now,
-      urgency,
-      status: 'processing',
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return repeatOf(app, key);
+  const inserted = await repo.insertCallOut({
+    id,
+    key,
+    caregiverId,
+    appointmentId: o.appointmentId,
+    start: o.start,
+    end: o.end,
+    clientId: o.clientId,
+    reason: input.reason ?? null,
+    reportedAt: now,
+    urgency,
+  });
+  if (!inserted) return repeatOf(ports, key);
 
-  const shiftOpen = await markOpen(app, o);
-  const when = `${o.view.date} ${o.view.startTime}–${o.view.endTime} (${app.timezone})`;
+  const shiftOpen = await markOpen(ports, o);
+  const when = `${o.view.date} ${o.view.startTime}–${o.view.endTime} (${schedule.timezone})`;
   const escalated = urgency !== 'recorded';
   const text = [
     `Caregiver ${caregiverId} called out of shift ${o.appointmentId} for client ${o.clientId}, ${when}.`,
@@ -149,7 +142,7 @@ export async function reportCallOut(
     `Shift in WellSky: ${shiftOpen.state} — ${shiftOpen.detail}.`,
     input.reason ? `Reason given: ${input.reason}` : 'No reason given.',
   ].join('\n');
-  const officeTask = await documentItem(app, rules, {
+  const officeTask = await documentItem(ports, rules, {
     kind: 'call-out',
     caregiverId,
     clientId: o.clientId,
@@ -160,9 +153,9 @@ export async function reportCallOut(
     key: `${key}:office`,
     source: 'skybridge-call-out',
   });
-  const careAlert = await careAlertFor(app, rules, o, now, text, `${key}:care-alert`);
+  const careAlert = await careAlertFor(ports, rules, o, now, text, `${key}:care-alert`);
   const notification: NotificationOutcome = escalated
-    ? await notifyStaff(staffWebhookUrl(app.env), {
+    ? await ports.notifier.notify({
         event: 'call-out',
         callOutId: id,
         caregiverId,
@@ -175,11 +168,11 @@ export async function reportCallOut(
         shiftOpen: shiftOpen.state,
         officeTask: officeTask.state,
       })
-    : { state: 'not-escalated', at: new Date().toISOString() };
+    : { state: 'not-escalated', at: ports.clock.now().toISOString() };
   let candidates: CallOutRecorded['candidates'];
   try {
     candidates = await rankCandidates(
-      app,
+      ports,
       { shiftId: o.appointmentId, excludeCaregiverId: caregiverId, limit: rules.candidates },
       { now, occurrence: o },
     );
@@ -205,20 +198,36 @@ export async function reportCallOut(
     candidates,
     message: summary(o, urgency, minutesToStart, shiftOpen, officeTask),
   };
-  await app.store.db
-    .updateTable('call_outs')
-    .set({
-      status: 'done',
-      open_state: shiftOpen.state,
-      office_item_id: officeTask.itemId,
-      care_alert_item_id: careAlert.itemId,
-      notification: JSON.stringify(notification),
-      result: JSON.stringify(result),
-      updated_at: new Date(),
-    })
-    .where('id', '=', id)
-    .execute();
+  if (ports.filler && (shiftOpen.state === 'opened' || shiftOpen.state === 'already-open')) {
+    result.fill = await startFill(ports.filler, o, caregiverId);
+  }
+  await repo.finishCallOut(id, {
+    openState: shiftOpen.state,
+    officeItemId: officeTask.itemId,
+    careAlertItemId: careAlert.itemId,
+    notification,
+    result,
+    at: ports.clock.now(),
+  });
   return result;
+}
+
+/** The fill engine's answer, or what went wrong starting it: the call-out itself stands either way. */
+async function startFill(
+  filler: NonNullable<OperationsPorts['filler']>,
+  o: Occurrence,
+  caregiverId: string,
+): Promise<unknown> {
+  try {
+    return await filler.startForCallOut({
+      appointmentId: o.appointmentId,
+      date: o.view.date,
+      occurrenceStart: o.start,
+      excludeCaregiverIds: [caregiverId],
+    });
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 function summary(
@@ -238,8 +247,8 @@ function summary(
 }
 
 /** An id the mirror knows as a caregiver, else a phone that identifies exactly one caregiver. */
-function resolveCaregiver(app: SkybridgeApp, value: string): string {
-  if (/^\d+$/.test(value) && app.mirror.person('caregiver', value)) return value;
+function resolveCaregiver(ports: OperationsPorts, value: string): string {
+  if (/^\d+$/.test(value) && ports.schedule.caregiver(value)) return value;
   if (!normalizePhone(value)) {
     throw new OperationError(
       'no-such-caregiver',
@@ -247,8 +256,7 @@ function resolveCaregiver(app: SkybridgeApp, value: string): string {
       'caregiver',
     );
   }
-  const matches = app.mirror.identify(value).matches.filter((m) => m.kind === 'caregiver' && m.active);
-  const ids = [...new Set(matches.map((m) => m.id))];
+  const ids = ports.schedule.caregiversByPhone(value);
   if (ids.length === 0)
     throw new OperationError(
       'no-such-caregiver',
@@ -269,14 +277,15 @@ const LIVE = (s: ShiftView) => !['CANCELLED', 'CANCELED'].includes(s.status.toUp
 
 /** The occurrence meant, or the shifts it could be. Never a guess (original D-8 took "the next one"). */
 async function findOccurrence(
-  app: SkybridgeApp,
+  ports: OperationsPorts,
   caregiverId: string,
   input: z.output<typeof CallOutInput>,
   now: Date,
 ): Promise<{ occurrence: Occurrence } | { ambiguous: string; shifts: ShiftView[] }> {
-  const zone = app.timezone;
+  const { schedule } = ports;
+  const zone = schedule.timezone;
   if (input.shiftId) {
-    const o = await resolveOccurrence(app, {
+    const o = await resolveOccurrence(ports, {
       shiftId: input.shiftId,
       date: input.date,
       near: now,
@@ -292,18 +301,18 @@ async function findOccurrence(
     return { occurrence: o };
   }
   if (input.next) {
-    const current = await app.mirror.currentOrNextShift(caregiverId, now);
+    const current = await schedule.currentOrNextShift(caregiverId, now);
     if (!current)
       throw new OperationError(
         'no-such-shift',
         `caregiver ${caregiverId} has no current or upcoming shift in the mirror`,
       );
-    return { occurrence: await asOccurrence(app, current.shift) };
+    return { occurrence: await asOccurrence(ports, current.shift) };
   }
   const day = input.date ?? localDay(now, zone);
-  const { shifts } = await app.mirror.shifts({ caregiverId, date: day });
+  const { shifts } = await schedule.shifts({ caregiverId, date: day });
   const open = shifts.filter((s) => LIVE(s) && Date.parse(s.endUtc) > now.getTime());
-  if (open.length === 1) return { occurrence: await asOccurrence(app, open[0]!) };
+  if (open.length === 1) return { occurrence: await asOccurrence(ports, open[0]!) };
   if (open.length > 1) {
     return {
       ambiguous: `caregiver ${caregiverId} has ${open.length} shifts on ${day}: say which one (shift id)`,
@@ -318,7 +327,7 @@ async function findOccurrence(
     );
   // Nothing today and nothing said: offer the next shifts rather than pick one.
   const to = localDay(new Date(now.getTime() + 7 * 86_400_000), zone);
-  const upcoming = (await app.mirror.shifts({ caregiverId, from: day, to })).shifts
+  const upcoming = (await schedule.shifts({ caregiverId, from: day, to })).shifts
     .filter((s) => LIVE(s) && Date.parse(s.endUtc) > now.getTime())
     .slice(0, 5);
   if (upcoming.length === 0)
@@ -329,7 +338,7 @@ async function findOccurrence(
   };
 }
 
-async function asOccurrence(app: SkybridgeApp, s: ShiftView): Promise<Occurrence> {
+async function asOccurrence(ports: OperationsPorts, s: ShiftView): Promise<Occurrence> {
   const start = new Date(s.startUtc);
   return {
     appointmentId: s.appointmentId,
@@ -341,7 +350,7 @@ async function asOccurrence(app: SkybridgeApp, s: ShiftView): Promise<Occurrence
     isOpen: s.isOpen,
     view:
       s.visit === undefined
-        ? await viewOf(app, { appointment_id: s.appointmentId, start_at: start, client_id: s.client.id })
+        ? await viewOf(ports.schedule, { appointmentId: s.appointmentId, start, clientId: s.client.id })
         : s,
   };
 }
@@ -357,12 +366,12 @@ function outcomeOf(item: ItemView): DocumentationOutcome {
 }
 
 async function documentItem(
-  app: SkybridgeApp,
+  ports: OperationsPorts,
   rules: CallOutRules,
   request: Record<string, unknown>,
 ): Promise<DocumentationOutcome> {
   try {
-    const { item } = await app.docs.service.submit(request, { waitMs: rules.documentationWaitMs });
+    const item = await ports.documentation.submit(request, { waitMs: rules.documentationWaitMs });
     return outcomeOf(item);
   } catch (error) {
     return {
@@ -381,28 +390,14 @@ async function documentItem(
  * is sent, and the result says so rather than holding a note that can never attach.
  */
 async function careAlertFor(
-  app: SkybridgeApp,
+  ports: OperationsPorts,
   rules: CallOutRules,
   o: Occurrence,
   now: Date,
   text: string,
   key: string,
 ): Promise<DocumentationOutcome> {
-  const visit = await app.store.db
-    .selectFrom('visits')
-    .select('id')
-    .where('client_id', '=', o.clientId)
-    .where('removed_at', 'is', null)
-    .where('clock_in_at', '<=', new Date(now.getTime() + 30 * 60_000))
-    .where((eb) =>
-      eb.or([
-        eb('clock_out_at', 'is', null),
-        eb('clock_out_at', '>=', new Date(now.getTime() - 4 * 3_600_000)),
-      ]),
-    )
-    .where('clock_in_at', '>=', new Date(now.getTime() - 24 * 3_600_000))
-    .limit(1)
-    .executeTakeFirst();
+  const visit = await ports.schedule.clientVisitNear(o.clientId, now);
   if (!visit) {
     return {
       state: 'not-sent',
@@ -412,7 +407,7 @@ async function careAlertFor(
       wellskyId: null,
     };
   }
-  return documentItem(app, rules, {
+  return documentItem(ports, rules, {
     kind: 'client-note',
     clientId: o.clientId,
     text: `Care alert — ${text}`,
@@ -422,12 +417,8 @@ async function careAlertFor(
 }
 
 /** The first report's result, with the documentation items' states as they are now. */
-async function repeatOf(app: SkybridgeApp, key: string): Promise<CallOutRecorded> {
-  const row = await app.store.db
-    .selectFrom('call_outs')
-    .selectAll()
-    .where('idempotency_key', '=', key)
-    .executeTakeFirstOrThrow();
+async function repeatOf(ports: OperationsPorts, key: string): Promise<CallOutRecorded> {
+  const row = await ports.repo.callOutByKey(key);
   if (!row.result) {
     throw new OperationError(
       'unavailable',
@@ -437,7 +428,7 @@ async function repeatOf(app: SkybridgeApp, key: string): Promise<CallOutRecorded
   const first = row.result as unknown as CallOutRecorded;
   const refresh = async (o: DocumentationOutcome) => {
     if (!o.itemId) return o;
-    const item = await app.docs.service.get(o.itemId);
+    const item = await ports.documentation.get(o.itemId);
     return item ? outcomeOf(item) : o;
   };
   return {
@@ -465,22 +456,17 @@ export interface CallOutSummary {
 
 /** Recent call-outs, newest first (for `GET /api/v1/callouts` and the dashboard). Ids and states only. */
 export async function listCallOuts(
-  app: SkybridgeApp,
+  ports: Pick<OperationsPorts, 'repo' | 'schedule'>,
   options: { limit?: number } = {},
 ): Promise<CallOutSummary[]> {
-  const rows: CallOutRow[] = await app.store.db
-    .selectFrom('call_outs')
-    .selectAll()
-    .orderBy('reported_at', 'desc')
-    .limit(Math.min(Math.max(options.limit ?? 50, 1), 500))
-    .execute();
+  const rows = await ports.repo.recentCallOuts(Math.min(Math.max(options.limit ?? 50, 1), 500));
   return rows.map((r) => ({
     callOutId: r.id,
     caregiverId: r.caregiver_id,
     clientId: r.client_id,
     shiftId: r.appointment_id,
     shiftStart: r.occurrence_start.toISOString(),
-    shiftStartLocal: localTimes(r.occurrence_start, app.timezone).iso,
+    shiftStartLocal: localTimes(r.occurrence_start, ports.schedule.timezone).iso,
     reportedAt: r.reported_at.toISOString(),
     urgency: r.urgency,
     status: r.status,

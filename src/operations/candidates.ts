@@ -1,13 +1,11 @@
-import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { localTimes } from '../mirror/time.ts';
-import type { SkybridgeApp } from '../runtime/app.ts';
 import { OperationError } from './errors.ts';
 import { type Occurrence, resolveOccurrence } from './occurrence.ts';
+import type { OperationsPorts, Schedule } from './ports.ts';
 import { DEFAULT_RANKING, type RankingConfig } from './ranking-config.ts';
 import {
-  type Busy,
   type CaregiverFacts,
   durationHours,
   type Exclusion,
@@ -85,15 +83,13 @@ const list = (v: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-const CANCELLED = ['CANCELLED', 'CANCELED'];
-
 /**
  * Replacement candidates for one shift occurrence, from the mirror only (never sample data, D-4): active
  * hired caregivers other than the one being replaced; hard exclusions named per caregiver; every
  * remaining caregiver scored per component with the reasons.
  */
 export async function rankCandidates(
-  app: SkybridgeApp,
+  ports: Pick<OperationsPorts, 'schedule' | 'wellsky' | 'clock'>,
   raw: unknown,
   options: { now?: Date; config?: RankingConfig; occurrence?: Occurrence } = {},
 ): Promise<CandidatesResult> {
@@ -104,13 +100,13 @@ export async function rankCandidates(
     throw new OperationError('invalid-input', `${field}: ${issue.message}`, field);
   }
   const input = parsed.data;
-  const now = options.now ?? new Date();
+  const now = options.now ?? ports.clock.now();
   const config = options.config ?? DEFAULT_RANKING;
   const o =
     options.occurrence ??
-    (await resolveOccurrence(app, { shiftId: input.shiftId, date: input.date, near: now, orNext: true }));
+    (await resolveOccurrence(ports, { shiftId: input.shiftId, date: input.date, near: now, orNext: true }));
   const replacing = input.excludeCaregiverId ?? o.caregiverId;
-  const client = app.mirror.person('client', o.clientId);
+  const client = ports.schedule.client(o.clientId);
   const prefs = client?.preferences ?? {};
   const shift: ShiftFacts = {
     appointmentId: o.appointmentId,
@@ -126,82 +122,24 @@ export async function rankCandidates(
       requiredTags: list(prefs.requiredTags),
     },
   };
-  const db = app.store.db;
+  const { schedule } = ports;
   const bufferMs = config.travelBufferMinutes * 60_000;
-  const zone = app.timezone;
+  const zone = schedule.timezone;
   const weekStart = DateTime.fromJSDate(o.start, { zone })
     .startOf('day')
     .minus({ days: (DateTime.fromJSDate(o.start, { zone }).weekday - config.workweekStartsOn + 7) % 7 });
   const weekEnd = weekStart.plus({ weeks: 1 });
-
-  const [caregivers, busyRows, weekRows, visitRows, tagRows] = await Promise.all([
-    db
-      .selectFrom('caregivers')
-      .select(['id', 'full_name', 'gender', 'languages', 'tag_ids', 'home_lat', 'home_lon', 'phones'])
-      .select(
-        sql<
-          string | null
-        >`(SELECT t->>'display' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(raw->'meta'->'tag') = 'array' THEN raw->'meta'->'tag' ELSE '[]'::jsonb END) t WHERE t->>'code' = 'hireDate' LIMIT 1)`.as(
-          'hire_date',
-        ),
-      )
-      .where('kind', '=', 'caregiver')
-      .where('active', '=', true)
-      .where('removed_at', 'is', null)
-      .execute(),
-    db
-      .selectFrom('shifts')
-      .select(['appointment_id', 'start_at', 'end_at', 'caregiver_id'])
-      .where('caregiver_id', 'is not', null)
-      .where('removed_at', 'is', null)
-      .where('status', 'not in', CANCELLED)
-      .where('start_at', '<', new Date(o.end.getTime() + bufferMs))
-      .where('end_at', '>', new Date(o.start.getTime() - bufferMs))
-      .execute(),
-    db
-      .selectFrom('shifts')
-      .select(['caregiver_id', 'appointment_id', 'start_at'])
-      .select(sql<string>`sum(extract(epoch from (end_at - start_at)))`.as('seconds'))
-      .where('caregiver_id', 'is not', null)
-      .where('removed_at', 'is', null)
-      .where('status', 'not in', CANCELLED)
-      .where('start_at', '>=', weekStart.toJSDate())
-      .where('start_at', '<', weekEnd.toJSDate())
-      .groupBy(['caregiver_id', 'appointment_id', 'start_at'])
-      .execute(),
-    db
-      .selectFrom('visits')
-      .select(['caregiver_id', 'clock_in_at'])
-      .where('client_id', '=', o.clientId)
-      .where('removed_at', 'is', null)
-      .where('clock_in_at', '<', o.start)
-      .where('clock_in_at', '>=', new Date(o.start.getTime() - config.continuity.lookbackDays * 86_400_000))
-      .execute(),
-    db.selectFrom('profile_tags').select(['id', 'name']).execute(),
+  const except = { appointmentId: o.appointmentId, start: o.start, end: o.end };
+  const [caregivers, busy, weekHours, visits] = await Promise.all([
+    schedule.rankingPool(),
+    schedule.busy(new Date(o.start.getTime() - bufferMs), new Date(o.end.getTime() + bufferMs), { except }),
+    schedule.hoursStarting(weekStart.toJSDate(), weekEnd.toJSDate(), { except }),
+    schedule.visitsWithClient(
+      o.clientId,
+      new Date(o.start.getTime() - config.continuity.lookbackDays * 86_400_000),
+      o.start,
+    ),
   ]);
-
-  const isThis = (r: { appointment_id: string; start_at: Date }) =>
-    r.appointment_id === o.appointmentId && r.start_at.getTime() === o.start.getTime();
-  const busy = new Map<string, Busy[]>();
-  for (const r of busyRows) {
-    if (isThis(r)) continue;
-    const b = busy.get(r.caregiver_id!) ?? [];
-    b.push({ appointmentId: r.appointment_id, start: r.start_at, end: r.end_at });
-    busy.set(r.caregiver_id!, b);
-  }
-  const weekHours = new Map<string, number>();
-  for (const r of weekRows) {
-    if (isThis(r)) continue;
-    weekHours.set(r.caregiver_id!, (weekHours.get(r.caregiver_id!) ?? 0) + Number(r.seconds) / 3600);
-  }
-  const visits = new Map<string, Date[]>();
-  for (const v of visitRows) {
-    if (!v.caregiver_id || !v.clock_in_at) continue;
-    const l = visits.get(v.caregiver_id) ?? [];
-    l.push(v.clock_in_at);
-    visits.set(v.caregiver_id, l);
-  }
-  const tagNames = new Map(tagRows.map((t) => [t.id, t.name]));
   const time = (d: Date) => {
     const t = localTimes(d, zone);
     return t.day === localTimes(o.start, zone).day ? t.time : `${t.day} ${t.time}`;
@@ -209,29 +147,19 @@ export async function rankCandidates(
 
   const excluded: ExcludedCaregiver[] = [];
   const eligible: { facts: CaregiverFacts; history: History }[] = [];
-  for (const row of caregivers) {
-    if (row.id === replacing) continue;
-    const facts: CaregiverFacts = {
-      id: row.id,
-      name: row.full_name,
-      gender: row.gender,
-      languages: row.languages,
-      tagIds: row.tag_ids,
-      home: row.home_lat !== null && row.home_lon !== null ? { lat: row.home_lat, lon: row.home_lon } : null,
-      hireDate: row.hire_date,
-      hasPhone: row.phones.length > 0,
-    };
+  for (const facts of caregivers) {
+    if (facts.id === replacing) continue;
     const history: History = {
-      visitsWithClient: visits.get(row.id) ?? [],
-      weekHours: weekHours.get(row.id) ?? 0,
-      busy: busy.get(row.id) ?? [],
+      visitsWithClient: visits.get(facts.id) ?? [],
+      weekHours: weekHours.get(facts.id) ?? 0,
+      busy: busy.get(facts.id) ?? [],
       record: { shifts: 0, late: 0, missed: 0 },
     };
     const out = exclusions(facts, shift, history, config, {
       time,
-      tagName: (id) => tagNames.get(id) ?? `tag ${id}`,
+      tagName: (id) => schedule.tagName(id) ?? `tag ${id}`,
     });
-    if (out.length > 0) excluded.push({ caregiverId: row.id, name: row.full_name, reasons: out });
+    if (out.length > 0) excluded.push({ caregiverId: facts.id, name: facts.name, reasons: out });
     else eligible.push({ facts, history });
   }
 
@@ -241,7 +169,7 @@ export async function rankCandidates(
   scored.sort(order);
   const reach = scored.slice(0, Math.max(input.limit * 2, input.limit + 20));
   const records = await reliabilityOf(
-    app,
+    schedule,
     reach.map((e) => e.facts.id),
     now,
     config,
@@ -309,7 +237,7 @@ function order(
 
 /** Past shifts of these caregivers in the window: how many, clocked in late, never clocked in. */
 async function reliabilityOf(
-  app: SkybridgeApp,
+  schedule: Schedule,
   ids: string[],
   now: Date,
   config: RankingConfig,
@@ -317,43 +245,16 @@ async function reliabilityOf(
   const out = new Map<string, History['record']>();
   if (ids.length === 0) return out;
   const from = new Date(now.getTime() - config.reliability.lookbackDays * 86_400_000);
-  const db = app.store.db;
-  const [shifts, visits] = await Promise.all([
-    db
-      .selectFrom('shifts')
-      .select(['appointment_id', 'start_at', 'end_at', 'caregiver_id'])
-      .where('caregiver_id', 'in', ids)
-      .where('removed_at', 'is', null)
-      .where('status', 'not in', CANCELLED)
-      .where('start_at', '>=', from)
-      .where('end_at', '<', now)
-      .execute(),
-    db
-      .selectFrom('visits')
-      .select(['appointment_id', 'clock_in_at', 'caregiver_id'])
-      .where('caregiver_id', 'in', ids)
-      .where('removed_at', 'is', null)
-      .where('clock_in_at', '>=', new Date(from.getTime() - 3 * 3_600_000))
-      .execute(),
-  ]);
-  const byAppointment = new Map<string, Date[]>();
-  for (const v of visits) {
-    if (!v.appointment_id || !v.clock_in_at) continue;
-    const key = `${v.caregiver_id}/${v.appointment_id}`;
-    const l = byAppointment.get(key) ?? [];
-    l.push(v.clock_in_at);
-    byAppointment.set(key, l);
-  }
+  const attended = await schedule.attendance(ids, from, now);
   const lateMs = config.reliability.lateAfterMinutes * 60_000;
-  for (const s of shifts) {
-    const r = out.get(s.caregiver_id!) ?? { shifts: 0, late: 0, missed: 0 };
-    r.shifts += 1;
-    const clockIn = byAppointment
-      .get(`${s.caregiver_id}/${s.appointment_id}`)
-      ?.find((t) => t.getTime() >= s.start_at.getTime() - 3 * 3_600_000 && t.getTime() < s.end_at.getTime());
-    if (!clockIn) r.missed += 1;
-    else if (clockIn.getTime() > s.start_at.getTime() + lateMs) r.late += 1;
-    out.set(s.caregiver_id!, r);
+  for (const [caregiverId, shifts] of attended) {
+    const r = { shifts: 0, late: 0, missed: 0 };
+    for (const s of shifts) {
+      r.shifts += 1;
+      if (!s.clockIn) r.missed += 1;
+      else if (s.clockIn.getTime() > s.start.getTime() + lateMs) r.late += 1;
+    }
+    if (r.shifts > 0) out.set(caregiverId, r);
   }
   return out;
 }

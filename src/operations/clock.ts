@@ -2,10 +2,9 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isConnectError } from '../connect/errors.ts';
 import { localTimes } from '../mirror/time.ts';
-import type { SkybridgeApp } from '../runtime/app.ts';
-import type { ShiftVisitRow } from '../store/index.ts';
 import { fromConnectError, OperationError } from './errors.ts';
 import { type Occurrence, resolveOccurrence } from './occurrence.ts';
+import type { OperationsPorts } from './ports.ts';
 import { callerTime, utcIso } from './time.ts';
 
 const Id = z
@@ -98,26 +97,22 @@ function shiftOf(o: Occurrence): ClockResult['shift'] {
   };
 }
 
-async function storedVisit(app: SkybridgeApp, o: Occurrence): Promise<ShiftVisitRow | undefined> {
-  return app.store.db
-    .selectFrom('shift_visits')
-    .selectAll()
-    .where('appointment_id', '=', o.appointmentId)
-    .where('occurrence_start', '=', o.start)
-    .executeTakeFirst();
-}
-
 /**
  * Clock in on one shift occurrence (EVV). With the caller's time and, only when given, position. A
  * repeat returns the visit already made — from Skybridge's record or the mirror — without sending again;
  * should that record be lost, WellSky's own clock-in returns the existing visit (facts §3.7).
  */
-export async function clockIn(app: SkybridgeApp, raw: unknown, now: Date = new Date()): Promise<ClockResult> {
+export async function clockIn(
+  ports: OperationsPorts,
+  raw: unknown,
+  now: Date = ports.clock.now(),
+): Promise<ClockResult> {
   const input = parse(ClockInInput, raw);
-  const at = callerTime(input.at, app.timezone, now);
-  const o = await resolveOccurrence(app, { shiftId: input.shiftId, date: input.date, near: at.toJSDate() });
+  const zone = ports.schedule.timezone;
+  const at = callerTime(input.at, zone, now);
+  const o = await resolveOccurrence(ports, { shiftId: input.shiftId, date: input.date, near: at.toJSDate() });
   const label = `clock in on shift ${o.appointmentId} (${o.view.date} ${o.view.startTime})`;
-  const known = await storedVisit(app, o);
+  const known = await ports.repo.visitOf(o);
   const mirrored = o.view.visit;
   if (known || mirrored) {
     const visitId = known?.visit_id ?? mirrored!.id;
@@ -127,10 +122,10 @@ export async function clockIn(app: SkybridgeApp, raw: unknown, now: Date = new D
       shift: shiftOf(o),
       visitId,
       at: utcIso(inAt),
-      atLocal: localTimes(inAt.toJSDate(), app.timezone).iso,
+      atLocal: localTimes(inAt.toJSDate(), zone).iso,
       positionSent: Boolean(known?.clock_in_position),
       repeated: true,
-      message: `already clocked in on shift ${o.appointmentId} at ${localTimes(inAt.toJSDate(), app.timezone).time}: visit ${visitId}`,
+      message: `already clocked in on shift ${o.appointmentId} at ${localTimes(inAt.toJSDate(), zone).time}: visit ${visitId}`,
     };
   }
   if (o.isOpen || !o.caregiverId) {
@@ -142,19 +137,18 @@ export async function clockIn(app: SkybridgeApp, raw: unknown, now: Date = new D
   const where = position(input);
   let visitId: string;
   try {
-    const answer = await app.client.encounters.clockIn(o.appointmentId, {
-      start: utcIso(at),
-      position: where,
-    });
-    visitId = answer.id;
+    const answer = await ports.wellsky.clockIn(o.appointmentId, { start: utcIso(at), position: where });
+    visitId = answer.visitId;
   } catch (error) {
     throw fromConnectError(error, label) ?? error;
   }
-  await keepVisit(app, o, visitId, {
-    clock_in_at: at.toJSDate(),
-    clock_in_position: where ? JSON.stringify(where) : null,
-  });
-  return sentResult('clock-in', app, o, visitId, at, where);
+  await ports.repo.keepVisit(
+    o,
+    visitId,
+    { clockInAt: at.toJSDate(), clockInPosition: where },
+    ports.clock.now(),
+  );
+  return sentResult('clock-in', zone, o, visitId, at, where);
 }
 
 /**
@@ -163,15 +157,16 @@ export async function clockIn(app: SkybridgeApp, raw: unknown, now: Date = new D
  * out — by Skybridge, or in WellSky, which silently ignores a second clock-out — is an error that says when.
  */
 export async function clockOut(
-  app: SkybridgeApp,
+  ports: OperationsPorts,
   raw: unknown,
-  now: Date = new Date(),
+  now: Date = ports.clock.now(),
 ): Promise<ClockResult> {
   const input = parse(ClockOutInput, raw);
-  const at = callerTime(input.at, app.timezone, now);
-  const o = await resolveOccurrence(app, { shiftId: input.shiftId, date: input.date, near: at.toJSDate() });
+  const zone = ports.schedule.timezone;
+  const at = callerTime(input.at, zone, now);
+  const o = await resolveOccurrence(ports, { shiftId: input.shiftId, date: input.date, near: at.toJSDate() });
   const label = `clock out of shift ${o.appointmentId} (${o.view.date} ${o.view.startTime})`;
-  const known = await storedVisit(app, o);
+  const known = await ports.repo.visitOf(o);
   const visitId = known?.visit_id ?? o.view.visit?.id;
   if (!visitId) {
     throw new OperationError(
@@ -185,8 +180,8 @@ export async function clockOut(
   if (!outAt) {
     // The mirror may be older than a clock-out made elsewhere; WellSky would ignore a second one silently.
     try {
-      const live = await app.client.encounters.get(visitId);
-      if (live.period?.end) outAt = DateTime.fromISO(live.period.end, { setZone: true });
+      const end = await ports.wellsky.visitClockOut(visitId);
+      if (end) outAt = DateTime.fromJSDate(end);
     } catch (error) {
       if (!isConnectError(error)) throw error;
     }
@@ -194,7 +189,7 @@ export async function clockOut(
   if (outAt) {
     throw new OperationError(
       'already-clocked-out',
-      `shift ${o.appointmentId} on ${o.view.date} is already clocked out (at ${localTimes(outAt.toJSDate(), app.timezone).time}, visit ${visitId})`,
+      `shift ${o.appointmentId} on ${o.view.date} is already clocked out (at ${localTimes(outAt.toJSDate(), zone).time}, visit ${visitId})`,
     );
   }
   if (known && at.toMillis() < known.clock_in_at.getTime()) {
@@ -202,7 +197,7 @@ export async function clockOut(
   }
   const where = position(input);
   try {
-    await app.client.encounters.clockOut(visitId, {
+    await ports.wellsky.clockOut(visitId, {
       end: utcIso(at),
       position: where,
       generalComment: input.comment || undefined,
@@ -210,59 +205,28 @@ export async function clockOut(
   } catch (error) {
     throw fromConnectError(error, label) ?? error;
   }
+  const stamp = ports.clock.now();
   if (known) {
-    await app.store.db
-      .updateTable('shift_visits')
-      .set({
-        clock_out_at: at.toJSDate(),
-        clock_out_position: where ? JSON.stringify(where) : null,
-        updated_at: new Date(),
-      })
-      .where('appointment_id', '=', o.appointmentId)
-      .where('occurrence_start', '=', o.start)
-      .execute();
+    await ports.repo.recordClockOut(o, at.toJSDate(), where, stamp);
   } else {
-    await keepVisit(app, o, visitId, {
-      clock_in_at: o.view.visit?.clockIn ? new Date(o.view.visit.clockIn) : o.start,
-      clock_out_at: at.toJSDate(),
-      clock_out_position: where ? JSON.stringify(where) : null,
-    });
+    await ports.repo.keepVisit(
+      o,
+      visitId,
+      {
+        clockInAt: o.view.visit?.clockIn ? new Date(o.view.visit.clockIn) : o.start,
+        clockOutAt: at.toJSDate(),
+        clockOutPosition: where,
+      },
+      stamp,
+    );
   }
-  return sentResult('clock-out', app, o, visitId, at, where);
-}
-
-/** Keeps the visit id against the shift occurrence (the first record wins; a repeat changes nothing). */
-async function keepVisit(
-  app: SkybridgeApp,
-  o: Occurrence,
-  visitId: string,
-  times: {
-    clock_in_at: Date;
-    clock_in_position?: string | null;
-    clock_out_at?: Date;
-    clock_out_position?: string | null;
-  },
-) {
-  const stamp = new Date();
-  await app.store.db
-    .insertInto('shift_visits')
-    .values({
-      appointment_id: o.appointmentId,
-      occurrence_start: o.start,
-      visit_id: visitId,
-      caregiver_id: o.caregiverId,
-      ...times,
-      created_at: stamp,
-      updated_at: stamp,
-    })
-    .onConflict((oc) => oc.columns(['appointment_id', 'occurrence_start']).doNothing())
-    .execute();
+  return sentResult('clock-out', zone, o, visitId, at, where);
 }
 
 /** What a clock-in or clock-out that was sent to WellSky reports. */
 function sentResult(
   action: 'clock-in' | 'clock-out',
-  app: SkybridgeApp,
+  zone: string,
   o: Occurrence,
   visitId: string,
   at: DateTime,
@@ -277,6 +241,6 @@ function sentResult(
     atLocal: at.toISO()!,
     positionSent: where !== undefined,
     repeated: false,
-    message: `${verb} shift ${o.appointmentId} at ${at.toFormat('HH:mm')} (${app.timezone}): visit ${visitId}${where ? '' : ', no position sent'}`,
+    message: `${verb} shift ${o.appointmentId} at ${at.toFormat('HH:mm')} (${zone}): visit ${visitId}${where ? '' : ', no position sent'}`,
   };
 }

@@ -3,4 +3,6 @@ export { type CallOutRules, DEFAULT_CALL_OUT_RULES } from './callout-rules.ts';
 export { CandidatesInput, type CandidatesResult, rankCandidates } from './candidates.ts';
 export { ClockInInput, ClockOutInput, type ClockResult, clockIn, clockOut } from './clock.ts';
 export { OPERATION_ERROR_STATUS, OperationError } from './errors.ts';
+export type * from './ports.ts';
 export { DEFAULT_RANKING, type RankingConfig, rankingConfig } from './ranking-config.ts';
+export { OperationsRepository } from './repository.ts';

@@ -1,8 +1,6 @@
-import { DateTime } from 'luxon';
 import { isConnectError } from '../connect/errors.ts';
-import { collect } from '../connect/paging.ts';
-import type { SkybridgeApp } from '../runtime/app.ts';
 import type { Occurrence } from './occurrence.ts';
+import type { OperationsPorts } from './ports.ts';
 
 export type OpenState = 'opened' | 'already-open' | 'needs-person' | 'failed';
 
@@ -18,19 +16,13 @@ export interface OpenOutcome {
  * matrix says these credentials may change shifts; otherwise, and on any refusal, a person must do it and
  * the outcome says so (the original escalated every live call-out this way without saying why, D-5).
  */
-export async function markOpen(app: SkybridgeApp, o: Occurrence): Promise<OpenOutcome> {
+export async function markOpen(
+  ports: Pick<OperationsPorts, 'wellsky' | 'capabilities'>,
+  o: Occurrence,
+): Promise<OpenOutcome> {
   const manual = `a person must unassign caregiver ${o.caregiverId ?? '?'} from shift ${o.appointmentId} on ${o.view.date} ${o.view.startTime} in WellSky`;
   if (o.isOpen || !o.caregiverId) return { state: 'already-open', detail: 'the shift is already open' };
-  const capabilities = app.docs.capabilities;
-  let status: string | undefined;
-  if (capabilities) {
-    let statuses = await capabilities.statuses();
-    if (statuses.size === 0) {
-      await capabilities.refresh();
-      statuses = await capabilities.statuses();
-    }
-    status = statuses.get('shifts.write');
-  }
+  const status = await ports.capabilities.status('shifts.write');
   if (status !== 'available') {
     return {
       state: 'needs-person',
@@ -38,26 +30,9 @@ export async function markOpen(app: SkybridgeApp, o: Occurrence): Promise<OpenOu
     };
   }
   try {
-    const live = await app.client.appointments.get(o.appointmentId);
-    // GET of a recurring id answers the occurrence nearest to now; the PUT changes the occurrence its
-    // start names, so the start and end are this occurrence's.
-    const { caregiver: _removed, ...rest } = live;
-    const body = {
-      ...rest,
-      start: o.start.toISOString(),
-      end: o.end.toISOString(),
-      caregiver: null,
-      status: 'OPEN',
-    };
-    await app.client.appointments.replace(o.appointmentId, body);
-    const day = DateTime.fromJSDate(o.start, { zone: app.timezone }).toISODate()!;
-    const after = await collect(app.client.appointments.list({ clientId: o.clientId, from: day, to: day }));
-    const same = after.find(
-      (a) =>
-        a.id === o.appointmentId &&
-        DateTime.fromISO(a.start, { setZone: true }).toMillis() === o.start.getTime(),
-    );
-    if (same && !same.caregiver)
+    await ports.wellsky.setCaregiver(o, null);
+    const after = await ports.wellsky.readOccurrence(o);
+    if (after && !after.caregiverId)
       return { state: 'opened', detail: 'the shift is open in WellSky (checked after the change)' };
     return {
       state: 'failed',

@@ -1,10 +1,7 @@
 import { DateTime } from 'luxon';
-import { isConnectError } from '../connect/errors.ts';
-import { SHIFT_COLUMNS } from '../mirror/shifts.ts';
 import { checkDay, localDay } from '../mirror/time.ts';
-import type { ShiftView } from '../mirror/types.ts';
-import type { SkybridgeApp } from '../runtime/app.ts';
 import { OperationError } from './errors.ts';
+import type { OccurrenceRow, OperationsPorts, Schedule, ShiftView } from './ports.ts';
 
 /** A clock-in this long before the scheduled start still belongs to the shift (as the mirror matches). */
 export const EARLY_MS = 3 * 3_600_000;
@@ -22,31 +19,20 @@ export interface Occurrence {
   view: ShiftView;
 }
 
-type Row = { appointment_id: string; start_at: Date; end_at: Date };
-
 /** Refuses to work on an empty mirror, with the one step that fixes it. */
-export async function requireMirror(app: SkybridgeApp): Promise<void> {
-  const run = await app.store.db
-    .selectFrom('sync_runs')
-    .select('id')
-    .where('status', 'in', ['ok', 'partial'])
-    .limit(1)
-    .executeTakeFirst();
-  if (!run) throw new OperationError('mirror-empty', 'the local mirror is empty: run `skybridge sync` first');
+export async function requireMirror(schedule: Schedule): Promise<void> {
+  if (!(await schedule.lastSyncedAt()))
+    throw new OperationError('mirror-empty', 'the local mirror is empty: run `skybridge sync` first');
 }
 
-/** The mirror's view of one occurrence (names, visit), from the client's shifts on its day. */
+/** The mirror's view of one occurrence (names, visit). */
 export async function viewOf(
-  app: SkybridgeApp,
-  row: { appointment_id: string; start_at: Date; client_id: string },
-) {
-  const day = localDay(row.start_at, app.timezone);
-  const { shifts } = await app.mirror.shifts({ clientId: row.client_id, date: day });
-  const view = shifts.find(
-    (s) => s.appointmentId === row.appointment_id && s.startUtc === row.start_at.toISOString(),
-  );
+  schedule: Schedule,
+  o: { appointmentId: string; start: Date; clientId: string },
+): Promise<ShiftView> {
+  const view = await schedule.occurrenceView(o);
   if (!view)
-    throw new OperationError('no-such-shift', `shift ${row.appointment_id} is no longer in the local mirror`);
+    throw new OperationError('no-such-shift', `shift ${o.appointmentId} is no longer in the local mirror`);
   return view;
 }
 
@@ -56,7 +42,7 @@ export async function viewOf(
  * Anything else is a question back to the caller, never a guess.
  */
 export async function resolveOccurrence(
-  app: SkybridgeApp,
+  ports: Pick<OperationsPorts, 'schedule' | 'wellsky'>,
   input: {
     shiftId: string;
     date?: string | undefined;
@@ -65,17 +51,12 @@ export async function resolveOccurrence(
     orNext?: boolean;
   },
 ): Promise<Occurrence> {
-  await requireMirror(app);
-  const rows = await app.store.db
-    .selectFrom('shifts')
-    .select(SHIFT_COLUMNS)
-    .where('appointment_id', '=', input.shiftId)
-    .where('removed_at', 'is', null)
-    .orderBy('start_at')
-    .execute();
-  if (rows.length === 0) throw await missingShift(app, input.shiftId);
-  const zone = app.timezone;
-  let chosen: (typeof rows)[number] | undefined;
+  const { schedule } = ports;
+  await requireMirror(schedule);
+  const rows = await schedule.occurrences(input.shiftId);
+  if (rows.length === 0) throw await missingShift(ports, input.shiftId);
+  const zone = schedule.timezone;
+  let chosen: OccurrenceRow | undefined;
   if (input.date !== undefined) {
     let day: string;
     try {
@@ -83,7 +64,7 @@ export async function resolveOccurrence(
     } catch (error) {
       throw new OperationError('invalid-input', (error as Error).message, 'date');
     }
-    chosen = rows.find((r) => localDay(r.start_at, zone) === day);
+    chosen = rows.find((r) => localDay(r.start, zone) === day);
     if (!chosen) {
       throw new OperationError(
         'no-such-shift',
@@ -96,9 +77,9 @@ export async function resolveOccurrence(
   } else if (input.near) {
     const t = input.near.getTime();
     chosen =
-      rows.find((r) => t >= r.start_at.getTime() - EARLY_MS && t < r.end_at.getTime()) ??
-      rows.find((r) => localDay(r.start_at, zone) === localDay(input.near!, zone));
-    if (!chosen && input.orNext) chosen = rows.find((r) => r.end_at.getTime() > input.near!.getTime());
+      rows.find((r) => t >= r.start.getTime() - EARLY_MS && t < r.end.getTime()) ??
+      rows.find((r) => localDay(r.start, zone) === localDay(input.near!, zone));
+    if (!chosen && input.orNext) chosen = rows.find((r) => r.end.getTime() > input.near!.getTime());
   }
   if (!chosen) {
     throw new OperationError(
@@ -107,43 +88,37 @@ export async function resolveOccurrence(
       'date',
     );
   }
-  return {
-    appointmentId: chosen.appointment_id,
-    start: chosen.start_at,
-    end: chosen.end_at,
-    clientId: chosen.client_id,
-    caregiverId: chosen.caregiver_id,
-    status: chosen.status,
-    isOpen: chosen.is_open,
-    view: await viewOf(app, chosen),
-  };
+  return { ...chosen, view: await viewOf(schedule, chosen) };
 }
 
-function daysOf(rows: Row[], zone: string): string {
-  const days = [...new Set(rows.map((r) => localDay(r.start_at, zone)))];
+function daysOf(rows: OccurrenceRow[], zone: string): string {
+  const days = [...new Set(rows.map((r) => localDay(r.start, zone)))];
   return days.length <= 6
     ? days.join(', ')
     : `${days.slice(0, 3).join(', ')} … ${days.slice(-2).join(', ')} (${days.length} days)`;
 }
 
 /** Not in the mirror: WellSky is asked, so "no such shift" is never said of a shift synced late. */
-async function missingShift(app: SkybridgeApp, shiftId: string): Promise<OperationError> {
+async function missingShift(
+  ports: Pick<OperationsPorts, 'schedule' | 'wellsky'>,
+  shiftId: string,
+): Promise<OperationError> {
   try {
-    const live = await app.client.appointments.get(shiftId);
-    const day = DateTime.fromISO(live.start, { setZone: true }).setZone(app.timezone).toISODate();
-    return new OperationError(
-      'no-such-shift',
-      `shift ${shiftId} exists in WellSky (on ${day}) but is not in the local mirror yet: run \`skybridge sync\` and try again`,
-      'shiftId',
-    );
-  } catch (error) {
-    if (isConnectError(error, 'not-found')) {
+    const live = await ports.wellsky.findAppointment(shiftId);
+    if (!live) {
       return new OperationError(
         'no-such-shift',
         `there is no shift ${shiftId}, neither in the mirror nor in WellSky`,
         'shiftId',
       );
     }
+    const day = DateTime.fromJSDate(live.start, { zone: ports.schedule.timezone }).toISODate();
+    return new OperationError(
+      'no-such-shift',
+      `shift ${shiftId} exists in WellSky (on ${day}) but is not in the local mirror yet: run \`skybridge sync\` and try again`,
+      'shiftId',
+    );
+  } catch {
     return new OperationError(
       'no-such-shift',
       `shift ${shiftId} is not in the local mirror (and WellSky could not be asked)`,

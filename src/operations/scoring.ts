@@ -1,17 +1,10 @@
+import type { CaregiverProfile } from './ports.ts';
 import type { RankingConfig } from './ranking-config.ts';
 
 // Pure scoring: facts in, points and reasons out. No I/O, so every rule is easy to test and to cite.
 
-export interface CaregiverFacts {
-  id: string;
-  name: string;
-  gender: string | null;
-  languages: string[];
-  tagIds: string[];
-  home: { lat: number; lon: number } | null;
-  hireDate: string | null;
-  hasPhone: boolean;
-}
+/** What ranking knows of a caregiver (the schedule's profile). */
+export type CaregiverFacts = CaregiverProfile;
 
 export interface ShiftFacts {
   appointmentId: string;

@@ -29,7 +29,7 @@ for (const factory of engines) {
 
     it('ranks the caregiver with history above a closer stranger, names exclusions, penalises overtime', async () => {
       const r = await rankCandidates(
-        s.app,
+        s.ops,
         { shiftId: s.target, date: '2026-02-13', limit: 50 },
         { now: clock() },
       );
@@ -58,7 +58,7 @@ for (const factory of engines) {
     it('clocks in without inventing a position, returns the same visit when repeated, clocks out once', async () => {
       const c = s.app.simulator!.control;
       const before = c.clockIns().length;
-      const first = await clockIn(s.app, { shiftId: s.clockShift }, clock());
+      const first = await clockIn(s.ops, { shiftId: s.clockShift }, clock());
       assert.equal(first.repeated, false);
       assert.equal(first.positionSent, false);
       const events = c.clockIns();
@@ -66,19 +66,19 @@ for (const factory of engines) {
       const sent = events.at(-1)!.body as Record<string, unknown>;
       assert.equal('position' in sent, false, 'no position sent');
       assert.match(String((sent.period as { start: string }).start), /Z$/, 'UTC sent');
-      const again = await clockIn(s.app, { shiftId: s.clockShift }, clock());
+      const again = await clockIn(s.ops, { shiftId: s.clockShift }, clock());
       assert.equal(again.visitId, first.visitId);
       assert.equal(again.repeated, true);
       assert.equal(c.clockIns().length, before + 1, 'nothing new sent');
-      const out = await clockOut(s.app, { shiftId: s.clockShift, lat: 39.7, lon: -104.95 }, clock());
+      const out = await clockOut(s.ops, { shiftId: s.clockShift, lat: 39.7, lon: -104.95 }, clock());
       assert.equal(out.visitId, first.visitId);
       assert.equal(out.positionSent, true);
       await assert.rejects(
-        clockOut(s.app, { shiftId: s.clockShift }, clock()),
+        clockOut(s.ops, { shiftId: s.clockShift }, clock()),
         (e: unknown) => e instanceof OperationError && e.code === 'already-clocked-out',
       );
       await assert.rejects(
-        clockIn(s.app, { shiftId: '999999999' }, clock()),
+        clockIn(s.ops, { shiftId: '999999999' }, clock()),
         (e: unknown) => e instanceof OperationError && e.code === 'no-such-shift',
       );
     });
@@ -87,7 +87,7 @@ for (const factory of engines) {
       const c = s.app.simulator!.control;
       const tasks = c.adminTasks().length;
       const r = await reportCallOut(
-        s.app,
+        s.ops,
         { caregiver: s.callerPhone, date: s.ambiguousDay, reason: 'sick' },
         { now: clock() },
       );
@@ -101,7 +101,7 @@ for (const factory of engines) {
     it('a call-out 90 minutes before start is urgent; feb-2026 cannot open the shift and says so; a repeat duplicates nothing', async () => {
       const c = s.app.simulator!.control;
       const r = (await reportCallOut(
-        s.app,
+        s.ops,
         { caregiver: s.ids.caller, shiftId: s.soon, reason: 'car broke down' },
         { now: clock() },
       )) as CallOutRecorded;
@@ -121,7 +121,7 @@ for (const factory of engines) {
       assert.equal(String(occ?.caregiver?.id), s.ids.caller, 'still assigned in WellSky');
       const tasks = c.adminTasks().length;
       const again = (await reportCallOut(
-        s.app,
+        s.ops,
         { caregiver: s.ids.caller, shiftId: s.soon },
         { now: clock() },
       )) as CallOutRecorded;
@@ -136,7 +136,7 @@ for (const factory of engines) {
       c.setProfile('full');
       await s.app.docs.capabilities!.refresh();
       const r = (await reportCallOut(
-        s.app,
+        s.ops,
         { caregiver: s.ids.caller, shiftId: s.target, date: '2026-02-13' },
         { now: clock() },
       )) as CallOutRecorded;

@@ -1,5 +1,7 @@
 import { GEOLOCATION_URL } from '../../src/connect/wire/index.ts';
+import type { OperationsPorts } from '../../src/operations/ports.ts';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
+import { operationsOf } from '../../src/runtime/operations.ts';
 import type { Store } from '../../src/store/index.ts';
 import { clock } from '../helpers/docs.ts';
 
@@ -46,6 +48,8 @@ function caregiverBody(given: string, lat: number, lon: number) {
 
 export interface Scenario {
   app: SkybridgeApp;
+  /** Operations' ports over the app, as the interfaces get them. */
+  ops: OperationsPorts;
   clientId: string;
   ids: { caller: string; history: string; stranger: string; overlapping: string; overtime: string };
   /** The caller's shift tomorrow 10:00–14:00 local. */
@@ -133,5 +137,5 @@ export async function buildScenario(
   shift(ids.caller, '2026-02-14T20:00:00Z', '2026-02-14T22:00:00Z');
   const clockShift = shift(ids.stranger, '2026-02-12T17:30:00Z', '2026-02-12T19:30:00Z');
   await app.runSync(undefined, true);
-  return { app, clientId, ids, target, soon, ambiguousDay, callerPhone, clockShift };
+  return { app, ops: operationsOf(app), clientId, ids, target, soon, ambiguousDay, callerPhone, clockShift };
 }

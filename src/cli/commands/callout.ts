@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { reportCallOut } from '../../operations/callout.ts';
-import { withApp } from './operations-shared.ts';
+import { withOperations } from './operations-shared.ts';
 
 export function calloutCommand(program: Command) {
   program
@@ -23,8 +23,8 @@ export function calloutCommand(program: Command) {
         reason?: string;
         json?: boolean;
       }) =>
-        withApp(async (app) => {
-          const r = await reportCallOut(app, {
+        withOperations(async (ops) => {
+          const r = await reportCallOut(ops, {
             caregiver: f.caregiver,
             ...(f.shift ? { shiftId: f.shift } : {}),
             ...(f.date ? { date: f.date } : {}),

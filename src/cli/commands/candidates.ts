@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { rankCandidates } from '../../operations/candidates.ts';
-import { withApp } from './operations-shared.ts';
+import { withOperations } from './operations-shared.ts';
 
 export function candidatesCommand(program: Command) {
   program
@@ -11,8 +11,8 @@ export function candidatesCommand(program: Command) {
     .option('--limit <n>', 'how many candidates', '10')
     .option('--json', 'print one JSON object')
     .action((f: { shift: string; date?: string; limit: string; json?: boolean }) =>
-      withApp(async (app) => {
-        const r = await rankCandidates(app, { shiftId: f.shift, date: f.date, limit: f.limit });
+      withOperations(async (ops) => {
+        const r = await rankCandidates(ops, { shiftId: f.shift, date: f.date, limit: f.limit });
         if (f.json) {
           console.log(JSON.stringify(r, null, 2));
           return 0;

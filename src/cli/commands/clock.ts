@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { clockIn, clockOut } from '../../operations/clock.ts';
-import { number, withApp } from './operations-shared.ts';
+import { number, withOperations } from './operations-shared.ts';
 
 interface Flags {
   shift: string;
@@ -30,7 +30,7 @@ export function clockCommand(program: Command) {
       .option('--json', 'print one JSON object');
     if (which === 'out') cmd.option('--comment <text>', 'general comment on the visit (≤ 1000 characters)');
     cmd.action((f: Flags) =>
-      withApp(async (app) => {
+      withOperations(async (ops) => {
         const input = {
           shiftId: f.shift,
           date: f.date,
@@ -39,7 +39,7 @@ export function clockCommand(program: Command) {
           lon: number(f.lon, 'lon'),
           ...(which === 'out' && f.comment !== undefined ? { comment: f.comment } : {}),
         };
-        const result = which === 'in' ? await clockIn(app, input) : await clockOut(app, input);
+        const result = which === 'in' ? await clockIn(ops, input) : await clockOut(ops, input);
         console.log(f.json ? JSON.stringify(result, null, 2) : result.message);
         return 0;
       }),

@@ -1,11 +1,15 @@
 import { OperationError } from '../../operations/errors.ts';
+import type { OperationsPorts } from '../../operations/ports.ts';
 import { SkybridgeApp } from '../../runtime/app.ts';
+import { operationsOf } from '../../runtime/operations.ts';
 
 /** Runs an operation on the configured WellSky and the synced mirror; prints an OperationError plainly. */
-export async function withApp(action: (app: SkybridgeApp) => Promise<number | undefined>): Promise<void> {
+export async function withOperations(
+  action: (ops: OperationsPorts) => Promise<number | undefined>,
+): Promise<void> {
   const app = await SkybridgeApp.create({ demo: 'never' });
   try {
-    const code = await action(app);
+    const code = await action(operationsOf(app));
     if (code) process.exitCode = code;
   } catch (error) {
     if (error instanceof OperationError) {

@@ -11,6 +11,7 @@ import {
   rankCandidates,
   reportCallOut,
 } from '../../operations/index.ts';
+import { operationsOf } from '../../runtime/operations.ts';
 import { type ApiRoute, defineRoute } from './route.ts';
 import {
   CallOutAmbiguousResponse,
@@ -95,7 +96,7 @@ export const operationsRoutes: ApiRoute[] = [
     audited: true,
     async handler(ctx) {
       const result = await operation(
-        () => clockIn(ctx.app, { ...ctx.body, shiftId: ctx.params.id }, ctx.app.now()),
+        () => clockIn(operationsOf(ctx.app), { ...ctx.body, shiftId: ctx.params.id }),
         'id',
       );
       ctx.audit([result.shift.clientId, result.shift.caregiverId]);
@@ -123,7 +124,7 @@ export const operationsRoutes: ApiRoute[] = [
     audited: true,
     async handler(ctx) {
       const result = await operation(
-        () => clockOut(ctx.app, { ...ctx.body, shiftId: ctx.params.id }, ctx.app.now()),
+        () => clockOut(operationsOf(ctx.app), { ...ctx.body, shiftId: ctx.params.id }),
         'id',
       );
       ctx.audit([result.shift.clientId, result.shift.caregiverId]);
@@ -148,7 +149,7 @@ export const operationsRoutes: ApiRoute[] = [
     audited: true,
     async handler(ctx) {
       const result = await operation(
-        () => rankCandidates(ctx.app, { ...ctx.query, shiftId: ctx.params.id }, { now: ctx.app.now() }),
+        () => rankCandidates(operationsOf(ctx.app), { ...ctx.query, shiftId: ctx.params.id }),
         'id',
       );
       ctx.audit([
@@ -182,7 +183,7 @@ export const operationsRoutes: ApiRoute[] = [
     },
     audited: true,
     async handler(ctx) {
-      const result = await reportCallOut(ctx.app, ctx.body, { now: ctx.app.now() });
+      const result = await reportCallOut(operationsOf(ctx.app), ctx.body);
       if (result.status === 'ambiguous') {
         ctx.audit([result.caregiverId, ...result.shifts.map((s) => s.client.id)]);
         return { status: 200, body: result };
@@ -208,7 +209,7 @@ export const operationsRoutes: ApiRoute[] = [
     responses: { 200: { description: 'the call-outs (ids and states)', schema: CallOutsResponse }, 400: bad },
     audited: true,
     async handler(ctx) {
-      const items = await listCallOuts(ctx.app, { limit: ctx.query.limit ?? 50 });
+      const items = await listCallOuts(operationsOf(ctx.app), { limit: ctx.query.limit ?? 50 });
       ctx.audit(items.flatMap((c) => [c.caregiverId, c.clientId]));
       return { body: { items } };
     },

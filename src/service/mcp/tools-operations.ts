@@ -12,6 +12,7 @@ import {
   rankCandidates,
   reportCallOut,
 } from '../../operations/index.ts';
+import { operationsOf } from '../../runtime/operations.ts';
 import type { ToolContext } from './context.ts';
 import { answer, guarded, requireScope } from './results.ts';
 
@@ -159,7 +160,7 @@ export function registerOperationTools(server: McpServer, ctx: ToolContext): voi
       guarded(async () => {
         requireScope(ctx.scope, 'write', 'clock_in');
         await ctx.ready();
-        const r = await clockIn(ctx.app, args, ctx.app.now());
+        const r = await clockIn(operationsOf(ctx.app), args);
         return answer(r.message, { wellsky: ctx.wellsky, ...clockFacts(r) });
       }),
   );
@@ -184,7 +185,7 @@ export function registerOperationTools(server: McpServer, ctx: ToolContext): voi
       guarded(async () => {
         requireScope(ctx.scope, 'write', 'clock_out');
         await ctx.ready();
-        const r = await clockOut(ctx.app, args, ctx.app.now());
+        const r = await clockOut(operationsOf(ctx.app), args);
         return answer(r.message, { wellsky: ctx.wellsky, ...clockFacts(r) });
       }),
   );
@@ -223,7 +224,7 @@ export function registerOperationTools(server: McpServer, ctx: ToolContext): voi
         requireScope(ctx.scope, 'write', 'report_call_out');
         await ctx.ready();
         const input = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
-        const r = await reportCallOut(ctx.app, input, { now: ctx.app.now() });
+        const r = await reportCallOut(operationsOf(ctx.app), input);
         if (r.status === 'ambiguous') {
           return answer(ambiguousSummary(r), {
             wellsky: ctx.wellsky,
@@ -262,7 +263,7 @@ export function registerOperationTools(server: McpServer, ctx: ToolContext): voi
     (args) =>
       guarded(async () => {
         await ctx.ready();
-        const r = await rankCandidates(ctx.app, args, { now: ctx.app.now() });
+        const r = await rankCandidates(operationsOf(ctx.app), args);
         const limit = r.candidates.length;
         const summary = [
           `Shift ${r.shift.id} on ${r.shift.date} ${r.shift.start}–${r.shift.end}: ${r.counts.eligible} eligible, ${r.counts.excluded} excluded.`,
