@@ -5,6 +5,7 @@ import { dashboardExtension } from './dashboard/extension.ts';
 import type { KeyRepo } from './keys.ts';
 import { mcpExtension } from './mcp/extension.ts';
 import type { ExtraPath } from './openapi.ts';
+import { twilioExtension } from './twilio/webhooks.ts';
 
 export interface ServiceContext {
   app: SkybridgeApp;
@@ -25,4 +26,4 @@ export interface ServiceExtension {
 }
 
 /** The extensions `skybridge serve` mounts. */
-export const defaultExtensions: ServiceExtension[] = [mcpExtension, dashboardExtension];
+export const defaultExtensions: ServiceExtension[] = [mcpExtension, dashboardExtension, twilioExtension];
