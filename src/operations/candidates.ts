@@ -1,10 +1,9 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { localTimes } from '../mirror/time.ts';
 import { OperationError } from './errors.ts';
 import { type Occurrence, resolveOccurrence } from './occurrence.ts';
 import type { OperationsPorts, Schedule } from './ports.ts';
 import { DEFAULT_RANKING, type RankingConfig } from './ranking-config.ts';
+import { loadRanking, type RankingFacts } from './ranking-load.ts';
 import {
   type CaregiverFacts,
   durationHours,
@@ -12,9 +11,11 @@ import {
   exclusions,
   type History,
   type Points,
-  type ShiftFacts,
+  type Scored,
   score,
 } from './scoring.ts';
+
+// Ranking in four steps, each its own function: load (ranking-load.ts) → exclude → score → explain.
 
 /** Input of `rankCandidates`, shared by the CLI, HTTP and MCP. */
 export const CandidatesInput = z
@@ -70,6 +71,8 @@ export interface CandidatesResult {
   };
   /** Left out because they are the one being replaced. */
   replacing: string | null;
+  /** Everyone left out on request: the one replaced and any `excludeCaregiverIds` (e.g. who declined). */
+  leftOut: string[];
   candidates: Candidate[];
   excluded: ExcludedCaregiver[];
   counts: { considered: number; eligible: number; excluded: number; returned: number };
@@ -77,21 +80,24 @@ export interface CandidatesResult {
   generatedAt: string;
 }
 
-const list = (v: string | undefined) =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+export interface RankOptions {
+  now?: Date;
+  config?: RankingConfig;
+  /** The occurrence, when the caller has resolved it already. */
+  occurrence?: Occurrence;
+  /** Caregivers never to propose, besides the one replaced: those who called out or declined. */
+  excludeCaregiverIds?: string[];
+}
 
 /**
  * Replacement candidates for one shift occurrence, from the mirror only (never sample data, D-4): active
- * hired caregivers other than the one being replaced; hard exclusions named per caregiver; every
- * remaining caregiver scored per component with the reasons.
+ * hired caregivers other than the one being replaced and those left out; hard exclusions named per
+ * caregiver; every remaining caregiver scored per component with the reasons.
  */
 export async function rankCandidates(
   ports: Pick<OperationsPorts, 'schedule' | 'wellsky' | 'clock'>,
   raw: unknown,
-  options: { now?: Date; config?: RankingConfig; occurrence?: Occurrence } = {},
+  options: RankOptions = {},
 ): Promise<CandidatesResult> {
   const parsed = CandidatesInput.safeParse(raw);
   if (!parsed.success) {
@@ -106,83 +112,93 @@ export async function rankCandidates(
     options.occurrence ??
     (await resolveOccurrence(ports, { shiftId: input.shiftId, date: input.date, near: now, orNext: true }));
   const replacing = input.excludeCaregiverId ?? o.caregiverId;
-  const client = ports.schedule.client(o.clientId);
-  const prefs = client?.preferences ?? {};
-  const shift: ShiftFacts = {
-    appointmentId: o.appointmentId,
-    start: o.start,
-    end: o.end,
-    clientId: o.clientId,
-    client: {
-      languages: client?.languages ?? [],
-      home: client?.home ?? null,
-      preferred: list(prefs.preferredCaregivers),
-      doNotSend: list(prefs.doNotSend),
-      genderPreference: prefs.genderPreference?.trim() || null,
-      requiredTags: list(prefs.requiredTags),
-    },
-  };
-  const { schedule } = ports;
-  const bufferMs = config.travelBufferMinutes * 60_000;
-  const zone = schedule.timezone;
-  const weekStart = DateTime.fromJSDate(o.start, { zone })
-    .startOf('day')
-    .minus({ days: (DateTime.fromJSDate(o.start, { zone }).weekday - config.workweekStartsOn + 7) % 7 });
-  const weekEnd = weekStart.plus({ weeks: 1 });
-  const except = { appointmentId: o.appointmentId, start: o.start, end: o.end };
-  const [caregivers, busy, weekHours, visits] = await Promise.all([
-    schedule.rankingPool(),
-    schedule.busy(new Date(o.start.getTime() - bufferMs), new Date(o.end.getTime() + bufferMs), { except }),
-    schedule.hoursStarting(weekStart.toJSDate(), weekEnd.toJSDate(), { except }),
-    schedule.visitsWithClient(
-      o.clientId,
-      new Date(o.start.getTime() - config.continuity.lookbackDays * 86_400_000),
-      o.start,
-    ),
-  ]);
-  const time = (d: Date) => {
-    const t = localTimes(d, zone);
-    return t.day === localTimes(o.start, zone).day ? t.time : `${t.day} ${t.time}`;
-  };
+  const leftOut = [...new Set([...(replacing ? [replacing] : []), ...(options.excludeCaregiverIds ?? [])])];
 
+  const facts = await loadRanking(ports.schedule, o, config);
+  const { eligible, excluded, considered } = exclude(facts, new Set(leftOut), config);
+  const ranked = await scoreAll(ports.schedule, facts, eligible, config, now, input.limit);
+  return explain(
+    o,
+    { replacing, leftOut, ranked, excluded, considered, limit: input.limit, config, now },
+    ports,
+  );
+}
+
+interface Eligible {
+  facts: CaregiverFacts;
+  history: History;
+}
+
+/** Step 2: the hard rules. Who is left out on request is not counted as considered. */
+function exclude(
+  facts: RankingFacts,
+  leftOut: Set<string>,
+  config: RankingConfig,
+): { eligible: Eligible[]; excluded: ExcludedCaregiver[]; considered: number } {
   const excluded: ExcludedCaregiver[] = [];
-  const eligible: { facts: CaregiverFacts; history: History }[] = [];
-  for (const facts of caregivers) {
-    if (facts.id === replacing) continue;
-    const history: History = {
-      visitsWithClient: visits.get(facts.id) ?? [],
-      weekHours: weekHours.get(facts.id) ?? 0,
-      busy: busy.get(facts.id) ?? [],
-      record: { shifts: 0, late: 0, missed: 0 },
-    };
-    const out = exclusions(facts, shift, history, config, {
-      time,
-      tagName: (id) => schedule.tagName(id) ?? `tag ${id}`,
-    });
-    if (out.length > 0) excluded.push({ caregiverId: facts.id, name: facts.name, reasons: out });
-    else eligible.push({ facts, history });
+  const eligible: Eligible[] = [];
+  let considered = 0;
+  for (const caregiver of facts.pool) {
+    if (leftOut.has(caregiver.id)) continue;
+    considered += 1;
+    const history = facts.history(caregiver.id);
+    const out = exclusions(caregiver, facts.shift, history, config, facts);
+    if (out.length > 0) excluded.push({ caregiverId: caregiver.id, name: caregiver.name, reasons: out });
+    else eligible.push({ facts: caregiver, history });
   }
+  excluded.sort((a, b) => a.caregiverId.localeCompare(b.caregiverId));
+  return { eligible, excluded, considered };
+}
 
-  // Reliability needs a join over past shifts and visits: measured only for the caregivers that can
-  // reach the list, ranked first by every other component (it is worth at most `reliability.max`).
-  let scored = eligible.map((e) => ({ ...e, s: score(e.facts, shift, e.history, config, now) }));
-  scored.sort(order);
-  const reach = scored.slice(0, Math.max(input.limit * 2, input.limit + 20));
+type Ranked = Eligible & { s: Scored };
+
+/**
+ * Step 3: points per component, best first. Reliability needs past shifts and their visits: it is
+ * loaded only for the caregivers that can reach the list, ranked first by every other component (it is
+ * worth at most `reliability.max`).
+ */
+async function scoreAll(
+  schedule: Schedule,
+  facts: RankingFacts,
+  eligible: Eligible[],
+  config: RankingConfig,
+  now: Date,
+  limit: number,
+): Promise<Ranked[]> {
+  const first = eligible.map((e) => ({ ...e, s: score(e.facts, facts.shift, e.history, config, now) }));
+  first.sort(order);
+  const reach = first.slice(0, Math.max(limit * 2, limit + 20));
   const records = await reliabilityOf(
     schedule,
     reach.map((e) => e.facts.id),
     now,
     config,
   );
-  scored = scored.map((e) => {
+  const scored = first.map((e) => {
     const record = records.get(e.facts.id);
     if (!record) return e;
     const history = { ...e.history, record };
-    return { ...e, history, s: score(e.facts, shift, history, config, now) };
+    return { ...e, history, s: score(e.facts, facts.shift, history, config, now) };
   });
-  scored.sort(order);
+  return scored.sort(order);
+}
 
-  const candidates: Candidate[] = scored.slice(0, input.limit).map((e, i) => ({
+/** Step 4: what a scheduler (and an offer campaign) reads. */
+function explain(
+  o: Occurrence,
+  r: {
+    replacing: string | null;
+    leftOut: string[];
+    ranked: Ranked[];
+    excluded: ExcludedCaregiver[];
+    considered: number;
+    limit: number;
+    config: RankingConfig;
+    now: Date;
+  },
+  ports: { schedule: Schedule },
+): CandidatesResult {
+  const candidates: Candidate[] = r.ranked.slice(0, r.limit).map((e, i) => ({
     rank: i + 1,
     caregiverId: e.facts.id,
     name: e.facts.name,
@@ -194,9 +210,8 @@ export async function rankCandidates(
     details: e.s.details,
     contactable: e.facts.hasPhone,
   }));
-  excluded.sort((a, b) => a.caregiverId.localeCompare(b.caregiverId));
   return {
-    timezone: zone,
+    timezone: ports.schedule.timezone,
     shift: {
       id: o.appointmentId,
       date: o.view.date,
@@ -209,24 +224,22 @@ export async function rankCandidates(
       caregiverId: o.caregiverId,
       isOpen: o.isOpen,
     },
-    replacing,
+    replacing: r.replacing,
+    leftOut: r.leftOut,
     candidates,
-    excluded,
+    excluded: r.excluded,
     counts: {
-      considered: caregivers.length - (caregivers.some((c) => c.id === replacing) ? 1 : 0),
-      eligible: eligible.length,
-      excluded: excluded.length,
+      considered: r.considered,
+      eligible: r.ranked.length,
+      excluded: r.excluded.length,
       returned: candidates.length,
     },
-    weights: config,
-    generatedAt: now.toISOString(),
+    weights: r.config,
+    generatedAt: r.now.toISOString(),
   };
 }
 
-function order(
-  a: { facts: CaregiverFacts; s: { score: number; details: { distanceMiles: number | null } } },
-  b: { facts: CaregiverFacts; s: { score: number; details: { distanceMiles: number | null } } },
-): number {
+function order(a: Ranked, b: Ranked): number {
   return (
     b.s.score - a.s.score ||
     (a.s.details.distanceMiles ?? Number.POSITIVE_INFINITY) -

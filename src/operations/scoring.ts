@@ -39,6 +39,8 @@ export interface History {
 }
 
 export const EXCLUSION_CODES = [
+  /** Only when checking one caregiver: no longer active and hired (ranking never considers them). */
+  'not-active',
   'overlapping-shift',
   'do-not-send',
   'missing-required-tags',

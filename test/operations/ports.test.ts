@@ -6,6 +6,8 @@ import { ConnectClient } from '../../src/connect/client.ts';
 import { Mirror } from '../../src/mirror/mirror.ts';
 import { MirrorSchedule } from '../../src/mirror/schedule.ts';
 import { type CallOutRecorded, reportCallOut } from '../../src/operations/callout.ts';
+import { rankCandidates } from '../../src/operations/candidates.ts';
+import { checkEligibility } from '../../src/operations/eligibility.ts';
 import type { OperationsPorts, ShiftFiller } from '../../src/operations/ports.ts';
 import { OperationsRepository } from '../../src/operations/repository.ts';
 import { documentationRuntime } from '../../src/runtime/documentation.ts';
@@ -42,6 +44,8 @@ interface Built {
   notices: Record<string, unknown>[];
   fills: Parameters<ShiftFiller['startForCallOut']>[0][];
   caller: string;
+  cover: string;
+  busy: string;
   callerPhone: string;
   shift: string;
   close(): Promise<void>;
@@ -68,7 +72,8 @@ async function build(store: Store): Promise<Built> {
   );
   const callerPhone = '7205559901';
   const caller = String(c.createPractitioner(person('Caller', callerPhone) as never).id);
-  c.createPractitioner(person('Cover', '7205559902') as never);
+  const cover = String(c.createPractitioner(person('Cover', '7205559902') as never).id);
+  const busy = String(c.createPractitioner(person('Busy', '7205559903') as never).id);
   // Tomorrow 10:00–14:00 in Denver: a normal (not urgent) call-out.
   const shift = String(
     c.addOneOffShift({
@@ -78,6 +83,13 @@ async function build(store: Store): Promise<Built> {
       end: '2026-02-13T21:00:00Z',
     }).id,
   );
+  // Busy works elsewhere from 13:30 local, inside the 30 min travel buffer of the shift's 14:00 end.
+  c.addOneOffShift({
+    clientId: String(c.data.patients()[0]!.id),
+    caregiverId: busy,
+    start: '2026-02-13T20:30:00Z',
+    end: '2026-02-13T23:00:00Z',
+  });
   const notices: Record<string, unknown>[] = [];
   const receiver: Server = createServer((req, res) => {
     let body = '';
@@ -126,6 +138,8 @@ async function build(store: Store): Promise<Built> {
     notices,
     fills,
     caller,
+    cover,
+    busy,
     callerPhone,
     shift,
     async close() {
@@ -187,6 +201,37 @@ for (const factory of engines) {
       assert.equal(b.ports.schedule.caregiverByPhone(`+1 ${b.callerPhone}`), b.caller);
       assert.equal(b.ports.schedule.caregiverByPhone('3035550000'), null);
       assert.equal(b.ports.schedule.caregiverByPhone('not a phone'), null);
+    });
+
+    it('ranking leaves out every caregiver listed, and checkEligibility agrees with its exclusions', async () => {
+      const o = {
+        appointmentId: b.shift,
+        start: new Date('2026-02-13T17:00:00Z'),
+        end: new Date('2026-02-13T21:00:00Z'),
+      };
+      const r = await rankCandidates(
+        b.ports,
+        { shiftId: b.shift, date: '2026-02-13', limit: 200 },
+        { excludeCaregiverIds: [b.cover] },
+      );
+      assert.deepEqual(r.leftOut, [b.caller, b.cover]);
+      const shown = [...r.candidates.map((c) => c.caregiverId), ...r.excluded.map((e) => e.caregiverId)];
+      assert.ok(!shown.includes(b.caller) && !shown.includes(b.cover), 'left out entirely');
+      assert.equal(r.counts.considered, shown.length);
+      const busy = r.excluded.find((e) => e.caregiverId === b.busy);
+      assert.equal(busy?.reasons[0]?.code, 'overlapping-shift');
+
+      const occurrence = { ...o, clientId: r.shift.clientId };
+      for (const id of shown) {
+        const verdict = await checkEligibility(b.ports, id, occurrence);
+        const excluded = r.excluded.find((e) => e.caregiverId === id);
+        assert.equal(verdict.eligible, !excluded, `caregiver ${id}`);
+        if (!verdict.eligible) assert.deepEqual(verdict.reasons, excluded!.reasons);
+      }
+      assert.deepEqual(await checkEligibility(b.ports, b.cover, occurrence), { eligible: true });
+      const gone = await checkEligibility(b.ports, '999999', occurrence);
+      assert.equal(gone.eligible, false);
+      assert.equal(!gone.eligible && gone.reasons[0]!.code, 'not-active');
     });
   });
 }
