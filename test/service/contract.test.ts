@@ -130,6 +130,11 @@ for (const engine of engines) {
       'get /api/v1/sync': { url: '/api/v1/sync' },
       'post /api/v1/sync': { url: '/api/v1/sync', body: {} },
       'get /api/v1/audit': { url: '/api/v1/audit?limit=10' },
+      'get /api/v1/messages': { url: '/api/v1/messages?direction=outbound&limit=5' },
+      'post /api/v1/messages/inbound': {
+        url: '/api/v1/messages/inbound',
+        body: { from: phone, text: 'Running 10 minutes late', id: 'contract-1' },
+      },
     };
 
     test('the document is OpenAPI 3.1 and every operation answers as documented', async () => {

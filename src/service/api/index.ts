@@ -1,5 +1,6 @@
 import { adminRoutes } from './admin.ts';
 import { documentationRoutes } from './documentation.ts';
+import { messagesRoutes } from './messages.ts';
 import { operationsRoutes } from './operations.ts';
 import { peopleRoutes } from './people.ts';
 import type { ApiRoute } from './route.ts';
@@ -12,4 +13,5 @@ export const apiRoutes: ApiRoute[] = [
   ...documentationRoutes,
   ...adminRoutes,
   ...operationsRoutes,
+  ...messagesRoutes,
 ];
