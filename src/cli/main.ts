@@ -17,6 +17,7 @@ import { simulatorCommand } from './commands/simulator.ts';
 import { startCommand } from './commands/start.ts';
 import { subscriptionsCommand } from './commands/subscriptions.ts';
 import { syncCommand } from './commands/sync.ts';
+import { watchCommand } from './commands/watch.ts';
 
 const program = new Command()
   .name('skybridge')
@@ -38,6 +39,7 @@ calloutCommand(program);
 candidatesCommand(program);
 subscriptionsCommand(program);
 mcpCommand(program);
+watchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

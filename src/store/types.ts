@@ -4,6 +4,7 @@ import type { MessagingTables } from './messaging-types.ts';
 import type { MirrorTables } from './mirror-types.ts';
 import type { OperationsTables } from './operations-types.ts';
 import type { ServiceTables } from './service-types.ts';
+import type { WatchTables } from './watch-types.ts';
 
 /** A timestamptz column: node-postgres (and PGlite through its adapter) hands back a `Date`. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -100,7 +101,7 @@ export interface MetaTable {
   updated_at: Timestamp;
 }
 
-export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables, MessagingTables {
+export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables, MessagingTables, WatchTables {
   documentation_items: DocumentationItemsTable;
   attempts: AttemptsTable;
   state_changes: StateChangesTable;
@@ -118,3 +119,4 @@ export * from './messaging-types.ts';
 export type * from './mirror-types.ts';
 export type * from './operations-types.ts';
 export * from './service-types.ts';
+export * from './watch-types.ts';

@@ -17,7 +17,14 @@ export const WATCH_RULES = [
 ] as const;
 export type WatchRule = (typeof WATCH_RULES)[number];
 
-export const WATCH_ACTION_STATES = ['intended', 'sent', 'not-sent', 'escalated', 'recorded', 'failed'] as const;
+export const WATCH_ACTION_STATES = [
+  'intended',
+  'sent',
+  'not-sent',
+  'escalated',
+  'recorded',
+  'failed',
+] as const;
 export type WatchActionState = (typeof WATCH_ACTION_STATES)[number];
 
 export interface WatchActionTable {

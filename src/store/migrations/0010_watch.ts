@@ -48,7 +48,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (appointment_id, occurrence_start, caregiver_id)
     )
   `.execute(db);
-  await sql`CREATE INDEX watch_confirmations_caregiver ON watch_confirmations (caregiver_id, day)`.execute(db);
+  await sql`CREATE INDEX watch_confirmations_caregiver ON watch_confirmations (caregiver_id, day)`.execute(
+    db,
+  );
 
   // Exactly one watch runs when several workers share one PostgreSQL: a lease row, taken when free or
   // expired, renewed by its holder every tick. A holder that dies stops renewing and another takes over.

@@ -6,6 +6,7 @@ import * as m0004 from './0004_service.ts';
 import * as m0005 from './0005_operations.ts';
 import * as m0006 from './0006_messaging.ts';
 import * as m0007 from './0007_fill.ts';
+import * as m0010 from './0010_watch.ts';
 
 // In code rather than kysely's FileMigrationProvider: no directory scan at run time, so the list
 // cannot differ between a checkout, a packaged build and tsx. Add new files here, in order.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_operations': m0005,
   '0006_messaging': m0006,
   '0007_fill': m0007,
+  '0010_watch': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
