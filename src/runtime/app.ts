@@ -10,6 +10,7 @@ import { scheduleSync } from '../sync/schedule.ts';
 import { settingsFromEnv } from '../sync/settings.ts';
 import { type DocumentationRuntime, documentationRuntime } from './documentation.ts';
 import { messagingRuntime } from './messaging.ts';
+import { type WatchRuntime, watchRuntime } from './watch.ts';
 
 export type AppMode = 'wellsky' | 'simulated';
 
@@ -37,6 +38,9 @@ export class SkybridgeApp {
   ready = false;
   /** Texts to and from caregivers (src/messaging); set by `create`. */
   messaging!: Messaging;
+  /** The watch over today's shifts (src/operations/watch); set by `create`, ticks once started. */
+  watch!: WatchRuntime;
+  private stopWatch: (() => void) | undefined;
 
   private constructor(
     readonly mode: AppMode,
@@ -105,6 +109,8 @@ export class SkybridgeApp {
       now ?? (() => new Date()),
     );
     app.messaging = messaging;
+    // Registered after the fill engine's handler: a YES that answers an offer is the fill's.
+    app.watch = watchRuntime(app);
     return app;
   }
 
@@ -130,6 +136,10 @@ export class SkybridgeApp {
     options.onStep?.('starting the delivery worker and the scheduled sync');
     this.docs.worker?.start();
     await this.messaging.start();
+    this.stopWatch = this.watch.schedule({
+      onError: (error) =>
+        process.stderr.write(`skybridge watch: a tick failed (${error instanceof Error ? error.name : 'Error'})\n`),
+    });
     this.stopSchedule = scheduleSync(this.sync, {
       everyMs: this.syncEveryMs,
       firstAfterMs: this.syncEveryMs,
@@ -164,6 +174,7 @@ export class SkybridgeApp {
   async close(): Promise<void> {
     this.ready = false;
     this.stopSchedule?.();
+    this.stopWatch?.();
     await this.docs.worker?.stop();
     await this.messaging.stop();
     if (this.ownsStore) await this.store.close();
