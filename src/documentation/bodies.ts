@@ -18,6 +18,7 @@ const DEFAULT_TITLES: Record<DocumentationItem['kind'], string> = {
   'prospect-note': 'Prospect note',
   'call-out': 'Caregiver call-out',
   'office-task': 'Office task',
+  document: 'Document',
 };
 
 export function titleOf(item: Pick<DocumentationItem, 'kind' | 'title'>): string {

@@ -80,6 +80,7 @@ const SUBJECT: Record<ItemKind, { field: 'clientId' | 'caregiverId' | 'prospectI
     what: 'a call-out needs the caregiver who called out (--caregiver ID)',
   },
   'office-task': null,
+  document: null,
 };
 
 /**
@@ -95,6 +96,9 @@ export function acceptRequest(raw: unknown, options: { timezone: string; now: Da
     throw new IntakeError(`${field}: ${issue.message}`, field);
   }
   const request = parsed.data;
+  if (request.kind === 'document') {
+    throw new IntakeError('documents are uploaded with POST /api/v1/documents (they carry a file)', 'kind');
+  }
   const subject = SUBJECT[request.kind];
   if (subject && !request[subject.field]) throw new IntakeError(subject.what, subject.field);
 

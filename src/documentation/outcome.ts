@@ -3,6 +3,12 @@ import { ConnectError } from '../connect/errors.ts';
 import type { ErrorInfo } from '../store/documentation-repo.ts';
 import type { DeliveryRoute, HoldCode } from './routing.ts';
 
+const WRITES: Record<DeliveryRoute, string> = {
+  'task-log': 'shift notes',
+  'admin-task': 'office tasks',
+  'document-reference': 'document uploads',
+};
+
 /** What an error during delivery means for the item. */
 export type ErrorVerdict =
   | { action: 'retry'; error: ErrorInfo }
@@ -27,7 +33,8 @@ export function judgeError(error: unknown, route: DeliveryRoute): ErrorVerdict {
   if (!(error instanceof ConnectError)) return { action: 'retry', error: info };
   const mayExist = error.outcomeUnknown || error.kind === 'invalid-response';
   if (mayExist) {
-    if (route === 'task-log') return { action: 'unknown', error: info };
+    // Task logs and documents can be looked for before sending again; office tasks cannot.
+    if (route !== 'admin-task') return { action: 'unknown', error: info };
     return {
       action: 'hold',
       code: 'outcome-unknown',
@@ -48,7 +55,7 @@ export function judgeError(error: unknown, route: DeliveryRoute): ErrorVerdict {
       return {
         action: 'hold',
         code: 'capability',
-        reason: `WellSky refused this write for these credentials (${route === 'task-log' ? 'shift notes' : 'office tasks'}); ask WellSky to enable it, then replay`,
+        reason: `WellSky refused this write for these credentials (${WRITES[route]}); ask WellSky to enable it, then replay`,
         error: info,
         learn: 'refused',
       };

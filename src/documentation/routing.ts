@@ -1,7 +1,7 @@
 import type { CapabilityStatus } from '../capabilities/interpret.ts';
 import type { ItemKind } from '../store/types.ts';
 
-export type DeliveryRoute = 'task-log' | 'admin-task';
+export type DeliveryRoute = 'task-log' | 'admin-task' | 'document-reference';
 
 /** Why an item waits for a person or for a change; the code decides whether replay may retry it. */
 export type HoldCode =
@@ -34,11 +34,13 @@ export interface RoutingSettings {
 export const ROUTE_CAPABILITY: Record<DeliveryRoute, string> = {
   'task-log': 'notes.write',
   'admin-task': 'office-tasks.write',
+  'document-reference': 'documents.write',
 };
 
 const REFUSAL: Record<DeliveryRoute, string> = {
   'task-log': "this agency's credentials may not write shift notes (task logs)",
   'admin-task': "this agency's credentials may not create office tasks",
+  'document-reference': "this agency's credentials may not upload documents",
 };
 
 /**
@@ -56,10 +58,10 @@ export function chooseRoute(
   if (status === 'refused' || status === 'no-such-route') {
     return { hold: 'capability', reason: `${REFUSAL[wanted.route]} (doctor: ${status})` };
   }
-  if (wanted.route === 'admin-task' && !settings.agencyId) {
+  if (wanted.route !== 'task-log' && !settings.agencyId) {
     return {
       hold: 'configuration',
-      reason: 'office tasks need the agency id in their body: set WELLSKY_AGENCY_ID',
+      reason: `${wanted.route === 'admin-task' ? 'office tasks' : 'documents'} need the agency id in their body: set WELLSKY_AGENCY_ID`,
     };
   }
   return wanted;
@@ -72,6 +74,8 @@ function routeFor(kind: ItemKind, settings: RoutingSettings): RouteDecision {
     case 'call-out':
     case 'office-task':
       return { route: 'admin-task' };
+    case 'document':
+      return { route: 'document-reference' };
     case 'caregiver-note':
     case 'prospect-note': {
       if (settings.profileNotesAsOfficeTasks) return { route: 'admin-task' };

@@ -7,6 +7,7 @@ import { ConnectError } from '../connect/errors.ts';
 import type { DocumentationRepo } from '../store/documentation-repo.ts';
 import type { DocumentationItem } from '../store/types.ts';
 import { adminTaskBody, referenceLine, taskLogBodies } from './bodies.ts';
+import { type DocumentContents, deliverDocument } from './documents.ts';
 import { judgeError } from './outcome.ts';
 import {
   chooseRoute,
@@ -62,6 +63,8 @@ export interface DeliveryWorkerOptions {
    * there and SIGKILL it, instead of hoping a random delay lands mid-attempt.
    */
   checkpoint?: (point: AttemptPoint, itemId: string) => Promise<void> | void;
+  /** Where document items' bytes are read (the intake's store); without it documents are held. */
+  documents?: DocumentContents;
 }
 
 /**
@@ -71,12 +74,16 @@ export interface DeliveryWorkerOptions {
 export class DeliveryWorker {
   readonly workerId: string;
   private readonly o: Required<
-    Omit<DeliveryWorkerOptions, 'workerId' | 'onEvent' | 'visits' | 'now' | 'random' | 'checkpoint'>
+    Omit<
+      DeliveryWorkerOptions,
+      'workerId' | 'onEvent' | 'visits' | 'now' | 'random' | 'checkpoint' | 'documents'
+    >
   > & { onEvent?: (e: WorkerEvent) => void };
   private readonly visits: VisitFinder;
   private readonly now: () => Date;
   private readonly random: () => number;
   private readonly checkpoint: NonNullable<DeliveryWorkerOptions['checkpoint']>;
+  private readonly documents: DocumentContents | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -105,6 +112,7 @@ export class DeliveryWorker {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.checkpoint = options.checkpoint ?? (() => undefined);
+    this.documents = options.documents;
   }
 
   /** Claims what is due (or exactly `ids`) and delivers it; returns how many items were worked on. */
@@ -219,6 +227,7 @@ export class DeliveryWorker {
     await this.checkpoint('attempt-begun', item.id);
     try {
       if (decision.route === 'task-log') await this.deliverTaskLog(item, verify);
+      else if (decision.route === 'document-reference') await this.deliverDocumentItem(item, verify);
       else await this.deliverAdminTask(item, verify);
     } catch (error) {
       await this.recordError(item, decision.route, error);
@@ -297,6 +306,21 @@ export class DeliveryWorker {
         { method: 'POST', route: '/v1/encounter/{encounterId}/tasklog/' },
       );
     return found.id;
+  }
+
+  private async deliverDocumentItem(item: DocumentationItem, verify: boolean) {
+    const contents = this.documents ?? (async () => undefined);
+    const outcome = await deliverDocument(this.o.client, item, contents, this.o.settings.agencyId!, verify);
+    if ('hold' in outcome) {
+      await this.hold(item, outcome.hold, outcome.reason, outcome.httpStatus, outcome.errorKind);
+      return;
+    }
+    await this.o.repo.markDelivered(item.id, this.workerId, {
+      route: 'document-reference',
+      wellskyId: outcome.delivered,
+      now: this.now(),
+    });
+    this.emit({ type: 'delivered', itemId: item.id, kind: item.kind, route: 'document-reference' });
   }
 
   private async deliverAdminTask(item: DocumentationItem, verify: boolean) {

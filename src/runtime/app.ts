@@ -4,11 +4,16 @@ import type { Messaging } from '../messaging/messaging.ts';
 import { Mirror } from '../mirror/mirror.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../simulator/index.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { lendStore } from '../store/bridge-server.ts';
+import { embeddedDataDir } from '../store/store.ts';
 import { Sync, type SyncProgress, type SyncSummary } from '../sync/engine.ts';
 import { RequestMeter } from '../sync/meter.ts';
 import { scheduleSync } from '../sync/schedule.ts';
 import { settingsFromEnv } from '../sync/settings.ts';
+import { shareRateBudget } from './budget.ts';
 import { type DocumentationRuntime, documentationRuntime } from './documentation.ts';
+import { type FillRuntime, fillRuntime } from './fill.ts';
+import { type IntakeRuntime, intakeRuntime } from './intake.ts';
 import { messagingRuntime } from './messaging.ts';
 import { type WatchRuntime, watchRuntime } from './watch.ts';
 
@@ -38,6 +43,10 @@ export class SkybridgeApp {
   ready = false;
   /** Texts to and from caregivers (src/messaging); set by `create`. */
   messaging!: Messaging;
+  /** Fill campaigns for open shifts (src/operations/fill); set by `create`. */
+  fills!: FillRuntime;
+  /** Prospects, applicants and documents from outside systems (src/intake); set by `create`. */
+  intake!: IntakeRuntime;
   /** The watch over today's shifts (src/operations/watch); set by `create`, ticks once started. */
   watch!: WatchRuntime;
   private stopWatch: (() => void) | undefined;
@@ -84,7 +93,13 @@ export class SkybridgeApp {
         : {},
       onEvent: meter.onEvent,
     });
-    const store = options.store ?? (await openStore({ env }));
+    // Embedded: a command beside a running service uses the service's store; the service (or whoever
+    // holds the folder) lends it to such commands over a socket while it runs.
+    const store =
+      options.store ??
+      (await lendStore(await openStore({ env, viaRunningService: true }), embeddedDataDir(env)));
+    // One rate budget per credential across every process on the same PostgreSQL (issue #11).
+    shareRateBudget(client, store, env);
     const now = options.now;
     const docs = documentationRuntime(store, client, env, now ? { now } : {});
     const sync = new Sync({ client, store, meter, settings: settingsFromEnv(env), ...(now ? { now } : {}) });
@@ -109,8 +124,10 @@ export class SkybridgeApp {
       now ?? (() => new Date()),
     );
     app.messaging = messaging;
-    // Registered after the fill engine's handler: a YES that answers an offer is the fill's.
+    app.fills = fillRuntime(app);
+    // After the fill engine: a YES that answers an offer is the fill's, the watch takes what is left.
     app.watch = watchRuntime(app);
+    app.intake = intakeRuntime(store, client, docs, env, now ? { now } : {});
     return app;
   }
 
@@ -136,6 +153,7 @@ export class SkybridgeApp {
     options.onStep?.('starting the delivery worker and the scheduled sync');
     this.docs.worker?.start();
     await this.messaging.start();
+    this.fills.start();
     this.stopWatch = this.watch.schedule({
       onError: (error) =>
         process.stderr.write(`skybridge watch: a tick failed (${error instanceof Error ? error.name : 'Error'})\n`),
@@ -176,6 +194,7 @@ export class SkybridgeApp {
     this.stopSchedule?.();
     this.stopWatch?.();
     await this.docs.worker?.stop();
+    await this.fills?.stop();
     await this.messaging.stop();
     if (this.ownsStore) await this.store.close();
     await this.simulator?.close();

@@ -4,6 +4,7 @@ import type { RoutingSettings } from '../documentation/routing.ts';
 import { DocumentationService } from '../documentation/service.ts';
 import { liveSubjectDirectory } from '../documentation/subjects.ts';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../documentation/worker.ts';
+import { storedDocumentContents } from '../intake/documents.ts';
 import { DocumentationRepo } from '../store/documentation-repo.ts';
 import type { Store } from '../store/store.ts';
 
@@ -46,6 +47,7 @@ export function documentationRuntime(
     capabilities,
     client,
     settings: routingSettings(client, env),
+    documents: storedDocumentContents(store),
     ...workerOptions,
   });
   const service = new DocumentationService({

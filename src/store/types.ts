@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FillTables } from './fill-types.ts';
 import type { MessagingTables } from './messaging-types.ts';
+import type { IntakeTables } from './intake-types.ts';
 import type { MirrorTables } from './mirror-types.ts';
 import type { OperationsTables } from './operations-types.ts';
 import type { ServiceTables } from './service-types.ts';
@@ -17,6 +18,7 @@ export const ITEM_KINDS = [
   'prospect-note',
   'call-out',
   'office-task',
+  'document',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
@@ -101,7 +103,7 @@ export interface MetaTable {
   updated_at: Timestamp;
 }
 
-export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables, MessagingTables, WatchTables {
+export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables, MessagingTables, IntakeTables, WatchTables {
   documentation_items: DocumentationItemsTable;
   attempts: AttemptsTable;
   state_changes: StateChangesTable;
@@ -115,6 +117,7 @@ export type Attempt = Selectable<AttemptsTable>;
 export type StateChange = Selectable<StateChangesTable>;
 
 export * from './fill-types.ts';
+export * from './intake-types.ts';
 export * from './messaging-types.ts';
 export type * from './mirror-types.ts';
 export type * from './operations-types.ts';

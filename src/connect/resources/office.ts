@@ -1,5 +1,6 @@
 import { route } from '../routes.ts';
 import type { Transport } from '../transport.ts';
+import { bundleOf } from '../wire/bundle.ts';
 import {
   AdminTask,
   type AdminTaskRequest,
@@ -31,6 +32,17 @@ export function documentsResource(transport: Transport) {
     },
     delete(id: string) {
       return transport.request({ route: route('documentDelete', { id }) });
+    },
+    /** The documents of one profile (`Patient/<id>` or `Practitioner/<id>`; facts §3.1 DR5 [3P]). A read. */
+    async forProfile(reference: string): Promise<DocumentReference[]> {
+      const page = await transport.request({
+        route: route('documentsForProfile'),
+        body: { reference },
+        schema: bundleOf(DocumentReference),
+        query: { _count: 100 },
+        idempotent: true,
+      });
+      return page.resources;
     },
   };
 }

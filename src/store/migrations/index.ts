@@ -6,6 +6,8 @@ import * as m0004 from './0004_service.ts';
 import * as m0005 from './0005_operations.ts';
 import * as m0006 from './0006_messaging.ts';
 import * as m0007 from './0007_fill.ts';
+import * as m0008 from './0008_intake.ts';
+import * as m0009 from './0009_rate_budget.ts';
 import * as m0010 from './0010_watch.ts';
 
 // In code rather than kysely's FileMigrationProvider: no directory scan at run time, so the list
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   '0005_operations': m0005,
   '0006_messaging': m0006,
   '0007_fill': m0007,
+  '0008_intake': m0008,
+  '0009_rate_budget': m0009,
   '0010_watch': m0010,
 };
 
