@@ -2,6 +2,7 @@ import { normalizePhone } from '../lib/phone.ts';
 import type { Store } from '../store/index.ts';
 import { type LoadedPeople, loadPeople } from './load.ts';
 import { PhoneIndex } from './phone-index.ts';
+import { ScheduleIndex } from './schedule-index.ts';
 import { SHIFT_COLUMNS, shiftKey, shiftView, visitsFor } from './shifts.ts';
 import { foldName } from './text.ts';
 import { checkDay, dayBounds, localDay } from './time.ts';
@@ -41,6 +42,7 @@ export class Mirror {
   private phones = new PhoneIndex();
   private names: { key: string; person: MirrorPerson }[] = [];
   private loadedAt: Date | undefined;
+  private schedule = ScheduleIndex.empty();
 
   private constructor(options: MirrorOptions) {
     this.store = options.store;
@@ -56,7 +58,10 @@ export class Mirror {
 
   /** Rebuild the in-memory indexes from the store (after a sync or a webhook refresh). */
   async reload(): Promise<void> {
-    const people = await loadPeople(this.store.db);
+    const [people, schedule] = await Promise.all([
+      loadPeople(this.store.db),
+      ScheduleIndex.load(this.store.db),
+    ]);
     const phones = new PhoneIndex();
     const names: { key: string; person: MirrorPerson }[] = [];
     for (const map of [people.caregivers, people.clients, people.family]) {
@@ -69,7 +74,13 @@ export class Mirror {
     this.people = people;
     this.phones = phones;
     this.names = names;
+    this.schedule = schedule;
     this.loadedAt = this.now();
+  }
+
+  /** What ranking reads (shifts per caregiver, visits per client), as of the last reload. */
+  get scheduleIndex(): ScheduleIndex {
+    return this.schedule;
   }
 
   get size(): {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { normalizePhone } from '../lib/phone.ts';
 import type {
   AttendedShift,
@@ -9,28 +9,12 @@ import type {
 } from '../operations/ports.ts';
 import type { Database, Store } from '../store/index.ts';
 import type { Mirror } from './mirror.ts';
+import type { Scope } from './schedule-index.ts';
 import { SHIFT_COLUMNS } from './shifts.ts';
 import { localDay } from './time.ts';
 import type { MirrorPerson, ShiftQuery } from './types.ts';
 
-const CANCELLED = ['CANCELLED', 'CANCELED'];
-/** A clock-in this long before the scheduled start still belongs to the shift (as the mirror matches). */
-const EARLY_MS = 3 * 3_600_000;
-
-type Options = { except?: ShiftInterval | undefined; caregiverIds?: string[] | undefined };
-
-const isExcept = (except: ShiftInterval | undefined, r: { appointment_id: string; start_at: Date }) =>
-  except !== undefined &&
-  r.appointment_id === except.appointmentId &&
-  r.start_at.getTime() === except.start.getTime();
-
-function push<T>(map: Map<string, T[]>, key: string, value: T) {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-/** The mirror answering operations' `Schedule` port: people from memory, shifts and visits from the store. */
+/** The mirror answering operations' `Schedule` port: people and ranking reads from memory, occurrences from the store. */
 export class MirrorSchedule implements Schedule {
   private readonly db: Kysely<Database>;
 
@@ -132,137 +116,29 @@ export class MirrorSchedule implements Schedule {
     return visit?.id ?? null;
   }
 
+  // Ranking reads come from the mirror's in-memory index, rebuilt after each sync (schedule-index.ts).
+
   async rankingPool(): Promise<CaregiverProfile[]> {
-    const [rows] = await Promise.all([this.poolRows(), this.loadTags()]);
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.full_name,
-      gender: row.gender,
-      languages: row.languages,
-      tagIds: row.tag_ids,
-      home: row.home_lat !== null && row.home_lon !== null ? { lat: row.home_lat, lon: row.home_lon } : null,
-      hireDate: row.hire_date,
-      hasPhone: row.phones.length > 0,
-    }));
+    return this.mirror.scheduleIndex.pool;
   }
-
-  private poolRows() {
-    return this.db
-      .selectFrom('caregivers')
-      .select(['id', 'full_name', 'gender', 'languages', 'tag_ids', 'home_lat', 'home_lon', 'phones'])
-      .select(
-        sql<
-          string | null
-        >`(SELECT t->>'display' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(raw->'meta'->'tag') = 'array' THEN raw->'meta'->'tag' ELSE '[]'::jsonb END) t WHERE t->>'code' = 'hireDate' LIMIT 1)`.as(
-          'hire_date',
-        ),
-      )
-      .where('kind', '=', 'caregiver')
-      .where('active', '=', true)
-      .where('removed_at', 'is', null)
-      .execute();
-  }
-
-  private tags = new Map<string, string>();
 
   tagName(id: string): string | undefined {
-    return this.tags.get(id);
+    return this.mirror.scheduleIndex.tagName(id);
   }
 
-  /** Tag names for the exclusion reasons, read with the pool. */
-  private async loadTags(): Promise<void> {
-    const rows = await this.db.selectFrom('profile_tags').select(['id', 'name']).execute();
-    this.tags = new Map(rows.map((t) => [t.id, t.name]));
+  async busy(from: Date, to: Date, options: Scope = {}): Promise<Map<string, ShiftInterval[]>> {
+    return this.mirror.scheduleIndex.busy(from, to, options);
   }
 
-  async busy(from: Date, to: Date, options: Options = {}): Promise<Map<string, ShiftInterval[]>> {
-    let q = this.db
-      .selectFrom('shifts')
-      .select(['appointment_id', 'start_at', 'end_at', 'caregiver_id'])
-      .where('caregiver_id', 'is not', null)
-      .where('removed_at', 'is', null)
-      .where('status', 'not in', CANCELLED)
-      .where('start_at', '<', to)
-      .where('end_at', '>', from);
-    if (options.caregiverIds) q = q.where('caregiver_id', 'in', options.caregiverIds);
-    const out = new Map<string, ShiftInterval[]>();
-    for (const r of await q.execute()) {
-      if (isExcept(options.except, r)) continue;
-      push(out, r.caregiver_id!, { appointmentId: r.appointment_id, start: r.start_at, end: r.end_at });
-    }
-    return out;
-  }
-
-  async hoursStarting(from: Date, to: Date, options: Options = {}): Promise<Map<string, number>> {
-    let q = this.db
-      .selectFrom('shifts')
-      .select(['caregiver_id', 'appointment_id', 'start_at'])
-      .select(sql<string>`sum(extract(epoch from (end_at - start_at)))`.as('seconds'))
-      .where('caregiver_id', 'is not', null)
-      .where('removed_at', 'is', null)
-      .where('status', 'not in', CANCELLED)
-      .where('start_at', '>=', from)
-      .where('start_at', '<', to);
-    if (options.caregiverIds) q = q.where('caregiver_id', 'in', options.caregiverIds);
-    const out = new Map<string, number>();
-    for (const r of await q.groupBy(['caregiver_id', 'appointment_id', 'start_at']).execute()) {
-      if (isExcept(options.except, r)) continue;
-      out.set(r.caregiver_id!, (out.get(r.caregiver_id!) ?? 0) + Number(r.seconds) / 3600);
-    }
-    return out;
+  async hoursStarting(from: Date, to: Date, options: Scope = {}): Promise<Map<string, number>> {
+    return this.mirror.scheduleIndex.hoursStarting(from, to, options);
   }
 
   async visitsWithClient(clientId: string, from: Date, to: Date): Promise<Map<string, Date[]>> {
-    const rows = await this.db
-      .selectFrom('visits')
-      .select(['caregiver_id', 'clock_in_at'])
-      .where('client_id', '=', clientId)
-      .where('removed_at', 'is', null)
-      .where('clock_in_at', '<', to)
-      .where('clock_in_at', '>=', from)
-      .execute();
-    const out = new Map<string, Date[]>();
-    for (const v of rows) if (v.caregiver_id && v.clock_in_at) push(out, v.caregiver_id, v.clock_in_at);
-    return out;
+    return this.mirror.scheduleIndex.visitsWithClient(clientId, from, to);
   }
 
   async attendance(caregiverIds: string[], from: Date, to: Date): Promise<Map<string, AttendedShift[]>> {
-    const out = new Map<string, AttendedShift[]>();
-    if (caregiverIds.length === 0) return out;
-    const [shifts, visits] = await Promise.all([
-      this.db
-        .selectFrom('shifts')
-        .select(['appointment_id', 'start_at', 'end_at', 'caregiver_id'])
-        .where('caregiver_id', 'in', caregiverIds)
-        .where('removed_at', 'is', null)
-        .where('status', 'not in', CANCELLED)
-        .where('start_at', '>=', from)
-        .where('end_at', '<', to)
-        .execute(),
-      this.db
-        .selectFrom('visits')
-        .select(['appointment_id', 'clock_in_at', 'caregiver_id'])
-        .where('caregiver_id', 'in', caregiverIds)
-        .where('removed_at', 'is', null)
-        .where('clock_in_at', '>=', new Date(from.getTime() - EARLY_MS))
-        .execute(),
-    ]);
-    const byAppointment = new Map<string, Date[]>();
-    for (const v of visits) {
-      if (v.appointment_id && v.clock_in_at)
-        push(byAppointment, `${v.caregiver_id}/${v.appointment_id}`, v.clock_in_at);
-    }
-    for (const s of shifts) {
-      const clockIn = byAppointment
-        .get(`${s.caregiver_id}/${s.appointment_id}`)
-        ?.find((t) => t.getTime() >= s.start_at.getTime() - EARLY_MS && t.getTime() < s.end_at.getTime());
-      push(out, s.caregiver_id!, {
-        appointmentId: s.appointment_id,
-        start: s.start_at,
-        end: s.end_at,
-        clockIn: clockIn ?? null,
-      });
-    }
-    return out;
+    return this.mirror.scheduleIndex.attendance(caregiverIds, from, to);
   }
 }
