@@ -66,12 +66,9 @@ const TwilioEnv = z
   });
 
 const WebhookEnv = z.object({
-  SKYBRIDGE_MESSAGES_WEBHOOK_URL: httpUrl('SKYBRIDGE_MESSAGES_WEBHOOK_URL')
-    .optional()
-    .refine(
-      (v) => v !== undefined,
-      'SKYBRIDGE_MESSAGES_WEBHOOK_URL is missing (where each outgoing message is POSTed)',
-    ),
+  SKYBRIDGE_MESSAGES_WEBHOOK_URL: z
+    .string({ error: 'SKYBRIDGE_MESSAGES_WEBHOOK_URL is missing (where each outgoing message is POSTed)' })
+    .pipe(httpUrl('SKYBRIDGE_MESSAGES_WEBHOOK_URL')),
   SKYBRIDGE_MESSAGES_WEBHOOK_SECRET: z
     .string({ error: 'SKYBRIDGE_MESSAGES_WEBHOOK_SECRET is missing (a Standard Webhooks secret, whsec_…)' })
     .regex(
@@ -145,7 +142,7 @@ export function messagingSettings(
         channel: 'webhook',
         noChannelReason: null,
         webhook: {
-          url: e.SKYBRIDGE_MESSAGES_WEBHOOK_URL as string,
+          url: e.SKYBRIDGE_MESSAGES_WEBHOOK_URL,
           secret: e.SKYBRIDGE_MESSAGES_WEBHOOK_SECRET,
           maxAttempts: e.SKYBRIDGE_MESSAGES_WEBHOOK_ATTEMPTS,
           timeoutMs: 10_000,

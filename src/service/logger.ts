@@ -24,6 +24,15 @@ export const REDACT_PATHS = [
   'text',
   'title',
   'comment',
+  // Text messages: who they are to or from and what they say (src/messaging, Twilio's form fields).
+  'body',
+  'to',
+  'from',
+  'to_phone',
+  'from_phone',
+  'Body',
+  'From',
+  'To',
   '*.authorization',
   '*.token',
   '*.key',
@@ -36,6 +45,14 @@ export const REDACT_PATHS = [
   '*.text',
   '*.title',
   '*.comment',
+  '*.body',
+  '*.to',
+  '*.from',
+  '*.to_phone',
+  '*.from_phone',
+  '*.Body',
+  '*.From',
+  '*.To',
 ];
 
 function pathOnly(url: string): string {

@@ -19,6 +19,7 @@ const TOOLS = [
   'find_person',
   'identify_caller',
   'next_shift',
+  'record_text_reply',
   'replacement_candidates',
   'report_call_out',
   'shifts',

@@ -4,6 +4,7 @@ import type { ToolContext } from './context.ts';
 import type { Scope } from './results.ts';
 import { registerCapabilityTools } from './tools-capabilities.ts';
 import { registerDocumentationTools } from './tools-docs.ts';
+import { registerMessageTools } from './tools-messages.ts';
 import { registerMirrorTools } from './tools-mirror.ts';
 import { registerOperationTools } from './tools-operations.ts';
 
@@ -57,5 +58,6 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
   registerDocumentationTools(server, ctx);
   registerOperationTools(server, ctx);
   registerCapabilityTools(server, ctx);
+  registerMessageTools(server, ctx);
   return server;
 }
