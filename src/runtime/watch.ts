@@ -14,6 +14,7 @@ import type {
 import { WatchRepo } from '../operations/watch/repo.ts';
 import { type WatchSettings, watchSettingsFromEnv } from '../operations/watch/settings.ts';
 import { Watch, type WatchOptions } from '../operations/watch/watch.ts';
+import { NearTermRefresher, nearTermFromEnv } from '../sync/near-term.ts';
 import type { SkybridgeApp } from './app.ts';
 import { operationsOf } from './operations.ts';
 
@@ -21,6 +22,8 @@ export interface WatchRuntime {
   watch: Watch;
   ports: WatchPorts;
   handler: InboundHandler;
+  /** The freshness tier the watch reads through: refreshed before every scheduled tick. */
+  nearTerm: NearTermRefresher;
   /** Runs the watch every `everyMs` (default a minute), never two ticks at once. Returns a stop function. */
   schedule(options?: { everyMs?: number; onError?: (error: unknown) => void }): () => void;
 }
@@ -109,16 +112,26 @@ export function watchRuntime(
   const settings = options.settings ?? watchSettingsFromEnv(app.env);
   const watch = new Watch(ports, new WatchRepo(app.store.db), settings, options);
   const handler = watchInboundHandler(watch, ports);
+  const nearTerm = new NearTermRefresher({
+    client: app.client,
+    store: app.store,
+    meter: app.meter,
+    settings: nearTermFromEnv(app.env),
+    now: app.now,
+  });
   if (options.register ?? true) app.messaging.registerInboundHandler(handler);
   return {
     watch,
     ports,
     handler,
+    nearTerm,
     schedule({ everyMs = 60_000, onError } = {}) {
       let stopped = false;
       let timer: NodeJS.Timeout | undefined;
       const tick = async () => {
         try {
+          // Fresh shifts and clock-ins first: the rules are only as right as what they read.
+          await nearTerm.refresh().catch((error) => onError?.(error));
           await watch.tick();
         } catch (error) {
           onError?.(error);

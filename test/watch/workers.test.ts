@@ -5,6 +5,7 @@ import { WatchRepo } from '../../src/operations/watch/repo.ts';
 import { DEFAULT_WATCH_SETTINGS } from '../../src/operations/watch/settings.ts';
 import { Watch } from '../../src/operations/watch/watch.ts';
 import { operationsOf } from '../../src/runtime/operations.ts';
+import { wellskyScheduling } from '../../src/runtime/operations-wellsky.ts';
 import type { WatchRuntime } from '../../src/runtime/watch.ts';
 import type { Store } from '../../src/store/index.ts';
 import { engines, type TestEngine } from '../helpers/stores.ts';
@@ -21,6 +22,7 @@ for (const factory of engines) {
     let second: Store;
     let stays: Person;
     let late: Person;
+    let vic: Person;
     const crowd: Person[] = [];
     const shifts: Record<string, string> = {};
     const outbound = async (phone: string) =>
@@ -33,6 +35,8 @@ for (const factory of engines) {
       s = await buildWatchScenario(await engine.open());
       stays = s.caregiver('Stella');
       late = s.caregiver('Lou');
+      vic = s.caregiver('Vic');
+      shifts.vic = s.shift(vic.id, '2026-02-12T19:00:00Z', '2026-02-12T21:00:00Z');
       for (const name of ['Ana', 'Bo', 'Cy', 'Di']) crowd.push(s.caregiver(name));
       shifts.stays = s.shift(stays.id, '2026-02-12T16:00:00Z', '2026-02-12T17:00:00Z');
       shifts.late = s.shift(late.id, '2026-02-12T18:30:00Z', '2026-02-12T20:30:00Z');
@@ -125,6 +129,24 @@ for (const factory of engines) {
       ]);
       assert.equal(claims.filter((c) => c.created).length, 1);
       assert.equal(claims[0].row.id, claims[1].row.id);
+    });
+    it('the freshness tier reads a clock-in made outside Skybridge and a shift added after the sync', async () => {
+      // Vic clocks in with WellSky's own app at 12:05; nobody tells Skybridge.
+      await wellskyScheduling(s.app.client).clockIn(shifts.vic!, { start: '2026-02-12T19:05:00Z' });
+      const added = s.shift(vic.id, '2026-02-13T19:00:00Z', '2026-02-13T20:00:00Z');
+      s.clock.set(at('2026-02-12T19:11:00Z'));
+      const pass = await w.nearTerm.refresh();
+      assert.ok(pass.requests > 0 && pass.requests <= pass.allowance, JSON.stringify(pass));
+      assert.equal(pass.clientsStale, 0);
+      const r = await w.watch.tick();
+      assert.ok(r.ran);
+      assert.ok(!r.actions.some((a) => a.appointmentId === shifts.vic), 'no reminder: the clock-in was seen');
+      const row = await s.app.store.db
+        .selectFrom('shifts')
+        .select('appointment_id')
+        .where('appointment_id', '=', added)
+        .executeTakeFirst();
+      assert.ok(row, 'the new shift is in the mirror');
     });
   });
 }
