@@ -1,6 +1,7 @@
 import { ConnectClient } from '../connect/client.ts';
 import { type ConnectConfigInput, loadConnectConfig } from '../connect/config.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { shareRateBudget } from './budget.ts';
 
 /**
  * What an interface (a CLI command, the service) needs: the store and, when configured, a WellSky client.
@@ -32,8 +33,10 @@ export async function openContext(options: ContextOptions = {}): Promise<Runtime
   }
   const wellsky =
     options.client ?? (configured ? new ConnectClient({ config: options.wellsky, env }) : undefined);
-  const store = options.store ?? (await openStore({ env }));
+  // Beside a running service on the embedded store, commands use the service's store (its socket).
+  const store = options.store ?? (await openStore({ env, viaRunningService: true }));
   const ownsStore = options.store === undefined;
+  if (wellsky) shareRateBudget(wellsky, store, env);
   return {
     store,
     wellsky,

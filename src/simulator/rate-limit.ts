@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * Token bucket per access token: capacity = rate, refilled at rate per second (facts §2.8: 100 rps per
+ * Token bucket per client id (every token of one client shares it): capacity = rate, refilled at rate per second (facts §2.8: 100 rps per
  * client [D]). It runs on the real monotonic clock, not the injectable one, because it is about how fast
  * requests really arrive.
  */

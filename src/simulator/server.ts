@@ -94,7 +94,9 @@ export class SimServer {
     const token = bearerToken(authorization);
     if (!token || !state.tokens.isValid(token, state.nowMs(), state.tokenLifetimeSeconds()))
       return done(UNAUTHORIZED);
-    if (!state.limiter.take(token, state.rateLimit) || state.dice.shouldThrottle(state.faults)) {
+    state.stats.arrived();
+    const client = state.tokens.clientOf(token) ?? token;
+    if (!state.limiter.take(client, state.rateLimit) || state.dice.shouldThrottle(state.faults)) {
       const headers: Record<string, string> = { 'x-amzn-ErrorType': 'TooManyRequestsException' };
       if (state.faults.retryAfterSeconds !== null)
         headers['retry-after'] = String(state.faults.retryAfterSeconds);

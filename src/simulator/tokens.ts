@@ -38,6 +38,11 @@ export class TokenStore {
     return true;
   }
 
+  /** The client a token was issued to: the rate ceiling is per client, not per token (facts §2.8). */
+  clientOf(token: string): string | undefined {
+    return this.tokens.get(token)?.clientId;
+  }
+
   revokeAll(): number {
     const count = this.tokens.size;
     this.tokens.clear();

@@ -115,7 +115,7 @@ export interface SimulatorOptions {
   timezone?: string;
   /** Injectable clock; token expiry, generation anchor and past/future use it. */
   now?: () => Date;
-  /** Requests per second per token; default 100. */
+  /** Requests per second per client id (all its tokens together, facts §2.8); default 100. */
   rateLimit?: number;
   /** Real token validity; default 3599 (the response always says "3599"). */
   tokenLifetimeSeconds?: number;

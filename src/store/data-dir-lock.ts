@@ -21,8 +21,10 @@ export async function lockDataDir(dataDir: string, variable: string): Promise<()
       if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
         throw new StoreConfigError(
           `The embedded store in ${dataDir} (${variable}) is already open in process ${holder}` +
-            `${holder === process.pid ? ' (this one)' : ''}. Stop that process, use another ${variable}, ` +
-            'or set DATABASE_URL so several processes can share a PostgreSQL server.',
+            `${holder === process.pid ? ' (this one)' : ''}, which does not lend it to other commands ` +
+            '(a running `skybridge start`/`serve` does, and `skybridge` commands then go through it). ' +
+            `Stop that process, use another ${variable}, or set DATABASE_URL so several processes can ` +
+            'share a PostgreSQL server.',
         );
       }
       await unlink(path).catch(() => undefined);
@@ -31,6 +33,12 @@ export async function lockDataDir(dataDir: string, variable: string): Promise<()
   throw new StoreConfigError(
     `Could not take the lock ${path}; remove it if no Skybridge process is running.`,
   );
+}
+
+/** The live process holding `dataDir`'s lock, if any. */
+export async function lockHolder(dataDir: string): Promise<number | undefined> {
+  const holder = Number.parseInt(await readFile(join(dataDir, 'pglite.lock'), 'utf8').catch(() => ''), 10);
+  return Number.isInteger(holder) && holder > 0 && isRunning(holder) ? holder : undefined;
 }
 
 function isRunning(pid: number): boolean {

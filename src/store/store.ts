@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { type Kysely, Migrator, type Transaction } from 'kysely';
+import { openRunningServiceStore } from './bridge-client.ts';
 import { openPglite } from './engine-pglite.ts';
 import { openPostgres } from './engine-postgres.ts';
 import { StoreConfigError } from './errors.ts';
@@ -48,6 +49,11 @@ export interface OpenStoreOptions {
   /** Compact the journal at open after replaying it (default true). */
   compactJournalAtOpen?: boolean;
   warn?: (message: string) => void;
+  /**
+   * Embedded mode: when a running Skybridge service holds the data folder, use its store through the
+   * socket it lends (CLI commands beside `npm start`) instead of failing on the folder's lock.
+   */
+  viaRunningService?: boolean;
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
@@ -58,10 +64,18 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const variable = options.databaseUrl !== undefined ? 'the databaseUrl option' : 'DATABASE_URL';
     return openPostgresStore(databaseUrl, variable);
   }
-  const fromEnv = nonEmpty(env['SKYBRIDGE_DATA_DIR']);
   const variable = options.dataDir !== undefined ? 'the dataDir option' : 'SKYBRIDGE_DATA_DIR';
-  const dataDir = resolve(options.dataDir ?? fromEnv ?? './.skybridge');
+  const dataDir = embeddedDataDir(env, options.dataDir);
+  if (options.viaRunningService) {
+    const lent = await openRunningServiceStore(dataDir);
+    if (lent) return lent;
+  }
   return openPgliteStore(dataDir, variable, options, warn);
+}
+
+/** The embedded store's folder: the option, else `SKYBRIDGE_DATA_DIR`, else `./.skybridge`. */
+export function embeddedDataDir(env: NodeJS.ProcessEnv = process.env, dataDir?: string): string {
+  return resolve(dataDir ?? nonEmpty(env['SKYBRIDGE_DATA_DIR']) ?? './.skybridge');
 }
 
 async function openPostgresStore(url: string, variable: string): Promise<Store> {

@@ -4,7 +4,7 @@ import { openStore } from '../../store/index.ts';
 import { choiceOption } from '../options.ts';
 
 async function withKeys<T>(fn: (keys: KeyRepo) => Promise<T>): Promise<T | undefined> {
-  const store = await openStore();
+  const store = await openStore({ viaRunningService: true });
   try {
     return await fn(new KeyRepo(store));
   } catch (error) {

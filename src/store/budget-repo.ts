@@ -1,0 +1,88 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './types.ts';
+
+/** What one claim got: `granted` requests in `slot`, which starts `startsInMs` from now (negative: begun). */
+export interface SlotGrant {
+  slot: number;
+  granted: number;
+  startsInMs: number;
+  slotMs: number;
+}
+
+export interface BudgetUsage {
+  /** Requests granted to all processes in the last whole seconds, newest last. */
+  lastSeconds: number[];
+  busiestSecond: number;
+}
+
+/** Slots per second: short enough that a claim never holds much, long enough that claims stay cheap. */
+export const SLOTS_PER_SECOND = 10;
+const SLOT_MS = 1000 / SLOTS_PER_SECOND;
+
+/**
+ * The shared rate budget in PostgreSQL. Slots are numbered by the database's clock, so processes on
+ * different hosts agree on them without trusting their own clocks; each slot's capacity is its part of
+ * the per-second budget (the parts of one second add up to the budget exactly).
+ */
+export class BudgetRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Claims up to `want` requests in the earliest slot at or after `fromSlot` (and not before now).
+   * A full slot grants 0 and names itself, so the caller asks again from the next one.
+   */
+  async claim(credential: string, perSecond: number, want: number, fromSlot: number): Promise<SlotGrant> {
+    const { rows } = await sql<{ slot: string; granted: number; now_ms: string }>`
+      WITH clock AS (SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms),
+      target AS (
+        SELECT GREATEST(${fromSlot}::bigint, (ms / ${SLOT_MS})::bigint) AS slot, ms FROM clock
+      ),
+      capacity AS (
+        SELECT slot, ms,
+          (floor(((slot % ${SLOTS_PER_SECOND}) + 1) * ${perSecond}::numeric / ${SLOTS_PER_SECOND})
+            - floor((slot % ${SLOTS_PER_SECOND}) * ${perSecond}::numeric / ${SLOTS_PER_SECOND}))::int AS cap
+        FROM target
+      ),
+      upsert AS (
+        INSERT INTO rate_budget_slots (credential, slot, used, last_grant)
+        SELECT ${credential}, slot, LEAST(${want}::int, cap), LEAST(${want}::int, cap) FROM capacity
+        ON CONFLICT (credential, slot) DO UPDATE SET
+          last_grant = GREATEST(0, LEAST(${want}::int, (SELECT cap FROM capacity) - rate_budget_slots.used)),
+          used = GREATEST(rate_budget_slots.used,
+            LEAST((SELECT cap FROM capacity), rate_budget_slots.used + ${want}::int))
+        RETURNING slot, last_grant
+      )
+      SELECT upsert.slot::text AS slot, upsert.last_grant AS granted, (SELECT ms FROM clock)::text AS now_ms
+      FROM upsert
+    `.execute(this.db);
+    const row = rows[0];
+    if (!row) throw new Error('rate budget: the claim returned no row');
+    const slot = Number(row.slot);
+    return { slot, granted: row.granted, startsInMs: slot * SLOT_MS - Number(row.now_ms), slotMs: SLOT_MS };
+  }
+
+  /** Drops slots older than `keepSeconds` (they only serve `usage`). */
+  async prune(credential: string, keepSeconds = 120): Promise<void> {
+    await sql`
+      DELETE FROM rate_budget_slots
+      WHERE credential = ${credential}
+        AND slot < (floor(extract(epoch FROM clock_timestamp()) * ${SLOTS_PER_SECOND}) - ${keepSeconds * SLOTS_PER_SECOND})::bigint
+    `.execute(this.db);
+  }
+
+  /** What every process together was granted per whole second, over the last `seconds` seconds. */
+  async usage(credential: string, seconds = 10): Promise<BudgetUsage> {
+    const { rows } = await sql<{ second: string; granted: string }>`
+      WITH now AS (SELECT floor(extract(epoch FROM clock_timestamp()))::bigint AS s)
+      SELECT (slot / ${SLOTS_PER_SECOND} - now.s)::text AS second, sum(used)::text AS granted
+      FROM rate_budget_slots, now
+      WHERE credential = ${credential}
+        AND slot >= (now.s - ${seconds}) * ${SLOTS_PER_SECOND} AND slot < now.s * ${SLOTS_PER_SECOND}
+      GROUP BY 1
+    `.execute(this.db);
+    // `second` is relative: -1 is the last whole second.
+    const bySecond = new Map(rows.map((r) => [Number(r.second), Number(r.granted)]));
+    const lastSeconds = Array.from({ length: seconds }, (_, i) => bySecond.get(i - seconds) ?? 0);
+    return { lastSeconds, busiestSecond: Math.max(0, ...lastSeconds) };
+  }
+}
