@@ -49,5 +49,6 @@ export async function authorize(keys: KeyRepo, request: FastifyRequest, needed: 
     );
   }
   request.apiKey = key;
+  await keys.touch(key);
   return key;
 }

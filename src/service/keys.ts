@@ -23,6 +23,8 @@ export interface ApiKey {
   /** The first characters of the key (`sk_` + 6), to tell keys apart; not enough to use one. */
   prefix: string;
   createdAt: string;
+  /** When the key was last used, to the minute (written at most once a minute per key). */
+  lastUsedAt: string | null;
   revokedAt: string | null;
 }
 
@@ -49,6 +51,8 @@ export class KeyRepo {
   // within CACHE_MS.
   private readonly cache = new Map<string, { key: ApiKey | null; until: number }>();
   static readonly CACHE_MS = 5_000;
+  private readonly touched = new Map<string, number>();
+  static readonly TOUCH_MS = 60_000;
 
   constructor(
     private readonly store: Store,
@@ -86,6 +90,7 @@ export class KeyRepo {
         scope,
         prefix: row.prefix,
         createdAt: row.created_at.toISOString(),
+        lastUsedAt: null,
         revokedAt: null,
       },
     };
@@ -119,6 +124,19 @@ export class KeyRepo {
     return rows[0] ? toKey(rows[0]) : undefined;
   }
 
+  /**
+   * Records that `key` was used now, at most once a minute per key: `last_used_at` tells an admin which
+   * keys are alive without a write on every request.
+   */
+  async touch(key: ApiKey): Promise<void> {
+    const at = this.now();
+    const last = this.touched.get(key.id);
+    if (last !== undefined && at.getTime() - last < KeyRepo.TOUCH_MS) return;
+    this.touched.set(key.id, at.getTime());
+    if (this.touched.size > 10_000) this.touched.clear();
+    await this.store.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', key.id).execute();
+  }
+
   /** The live key this token is, or null. Malformed tokens never reach the store. */
   async verify(token: string): Promise<ApiKey | null> {
     if (!KEY_SHAPE.test(token)) return null;
@@ -149,6 +167,7 @@ function toKey(row: {
   scope: KeyScope;
   prefix: string;
   created_at: Date;
+  last_used_at: Date | null;
   revoked_at: Date | null;
 }): ApiKey {
   return {
@@ -157,6 +176,7 @@ function toKey(row: {
     scope: row.scope,
     prefix: row.prefix,
     createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at ? row.last_used_at.toISOString() : null,
     revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
   };
 }

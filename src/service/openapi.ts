@@ -7,7 +7,13 @@ type JsonSchema = Record<string, unknown>;
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string; description: string };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license: { name: string; identifier: string };
+  };
+  servers: { url: string; description: string }[];
   paths: Record<string, Record<string, unknown>>;
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, JsonSchema> };
 }
@@ -58,6 +64,32 @@ function scopeResponses(scope: ExtraPath['scope']): Record<string, unknown> {
   };
 }
 
+/**
+ * Every operation can be refused for going too fast (the limit is per key, or per address without one),
+ * so every operation documents its 429: this is also the one 4xx open routes such as /healthz have.
+ */
+const RATE_LIMITED = {
+  429: {
+    description:
+      'too many requests from this key (or address) in a minute; Retry-After says when to try again',
+    headers: {
+      'Retry-After': {
+        description: 'seconds until the next request is accepted',
+        schema: { type: 'integer' },
+      },
+    },
+    content: { 'application/json': { schema: ERROR_REF } },
+  },
+};
+
+/** `get /api/v1/caregivers/{id}/shifts` → `getApiV1CaregiversIdShifts`: a stable name for client generators. */
+export function operationId(method: string, path: string): string {
+  return `${method.toLowerCase()}${path
+    .replace(/[{}]/g, '')
+    .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
+    .replace(/[^A-Za-z0-9]/g, '')}`;
+}
+
 /** OpenAPI 3.1, generated from the same zod schemas that validate requests. */
 export function openApiDocument(routes: ApiRoute[], extra: ExtraPath[], version: string): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
@@ -71,14 +103,11 @@ export function openApiDocument(routes: ApiRoute[], extra: ExtraPath[], version:
           : {}),
       };
     }
-    Object.assign(responses, scopeResponses(route.scope));
+    Object.assign(responses, scopeResponses(route.scope), RATE_LIMITED);
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: [route.tag],
-      operationId: `${route.method.toLowerCase()}${route.path
-        .replace(/[{}]/g, '')
-        .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
-        .replace(/[^A-Za-z0-9]/g, '')}`,
+      operationId: operationId(route.method, route.path),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       responses,
       ...(route.scope ? { security: [{ apiKey: [] }], 'x-skybridge-scope': route.scope } : { security: [] }),
@@ -102,11 +131,12 @@ export function openApiDocument(routes: ApiRoute[], extra: ExtraPath[], version:
         ...(!spec.schema && spec.contentType ? { content: { [type]: { schema: { type: 'string' } } } } : {}),
       };
     }
-    Object.assign(responses, scopeResponses(e.scope));
+    Object.assign(responses, scopeResponses(e.scope), RATE_LIMITED);
     paths[e.path] ??= {};
     paths[e.path]![e.method] = {
       summary: e.summary,
       tags: [e.tag],
+      operationId: operationId(e.method, e.path),
       responses,
       ...(e.scope ? { security: [{ apiKey: [] }], 'x-skybridge-scope': e.scope } : { security: [] }),
     };
@@ -120,7 +150,11 @@ export function openApiDocument(routes: ApiRoute[], extra: ExtraPath[], version:
         'Run a home-care agency on WellSky Personal Care. Every answer carries X-Skybridge-WellSky: ' +
         '`simulated` (the in-process demo agency) or `live`. Keys: `Authorization: Bearer sk_…`; scopes ' +
         'read < write < admin.',
+      // package.json says UNLICENSED: private, not offered for reuse; SPDX spells that as a LicenseRef.
+      license: { name: 'Proprietary, all rights reserved', identifier: 'LicenseRef-Proprietary' },
     },
+    // Relative: the document is served by the Skybridge it describes, whatever its host and port.
+    servers: [{ url: '/', description: 'this Skybridge service' }],
     paths,
     components: {
       securitySchemes: {

@@ -57,6 +57,7 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
       logger: options.logger ?? serviceLogger(),
       webhookSecret: settings.webhookSecret,
       keys,
+      rateLimitPerMinute: settings.rateLimitPerMinute,
     });
     await server.listen({ port: settings.port, host: settings.host });
   } catch (error) {

@@ -1,3 +1,5 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -21,6 +23,7 @@ import { defaultExtensions, type ServiceContext, type ServiceExtension } from '.
 import { KeyRepo } from './keys.ts';
 import { HttpMetrics } from './metrics.ts';
 import { type ExtraPath, openApiDocument } from './openapi.ts';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from './settings.ts';
 
 export const WELLSKY_HEADER = 'x-skybridge-wellsky';
 /** Large enough for the longest note (about 25,000 characters) in JSON; anything bigger is a mistake. */
@@ -37,6 +40,8 @@ export interface ServerOptions {
   /** Default: `defaultExtensions` (MCP, dashboard). */
   extensions?: ServiceExtension[];
   version?: string;
+  /** `SKYBRIDGE_RATE_LIMIT`; 0 turns the limit off. Default `DEFAULT_RATE_LIMIT_PER_MINUTE`. */
+  rateLimitPerMinute?: number;
 }
 
 export interface SkybridgeServer extends FastifyInstance {
@@ -152,36 +157,40 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
   const extensions = options.extensions ?? defaultExtensions;
   const document = serviceDocument(extensions, options.version);
 
-  server.get('/healthz', async () => ({ ok: true, mode: app.mode }));
-  server.get('/readyz', async (_request, reply) =>
-    reply.code(app.ready ? 200 : 503).send({ ready: app.ready, mode: app.mode }),
-  );
-  server.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.contentType).send(await metrics.render()),
-  );
-  server.get('/openapi.json', async () => document);
+  // Both plugins hook every route declared after them, so the routes live in a plugin registered next.
+  registerGuards(server, options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
+  server.register(async (root) => {
+    root.get('/healthz', async () => ({ ok: true, mode: app.mode }));
+    root.get('/readyz', async (_request, reply) =>
+      reply.code(app.ready ? 200 : 503).send({ ready: app.ready, mode: app.mode }),
+    );
+    root.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.contentType).send(await metrics.render()),
+    );
+    root.get('/openapi.json', async () => document);
 
-  // The webhook gets its own context: WellSky's body is read as text whatever its content type, so a
-  // malformed body reaches the secret check (401) instead of failing in a JSON parser first.
-  server.register(async (child) => {
-    child.removeAllContentTypeParsers();
-    child.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    child.post('/webhooks/wellsky', async (request, reply) => {
-      if (!webhook) {
-        return reply.code(503).send({
-          ok: false,
-          error: 'the webhook receiver is not configured: set SKYBRIDGE_WEBHOOK_SECRET (16+ characters)',
-        });
-      }
-      const answer = webhook({ headers: request.headers, body: request.body ?? '' });
-      return reply.code(answer.status).send(answer.body);
+    // The webhook gets its own context: WellSky's body is read as text whatever its content type, so a
+    // malformed body reaches the secret check (401) instead of failing in a JSON parser first.
+    root.register(async (child) => {
+      child.removeAllContentTypeParsers();
+      child.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+      child.post('/webhooks/wellsky', async (request, reply) => {
+        if (!webhook) {
+          return reply.code(503).send({
+            ok: false,
+            error: 'the webhook receiver is not configured: set SKYBRIDGE_WEBHOOK_SECRET (16+ characters)',
+          });
+        }
+        const answer = webhook({ headers: request.headers, body: request.body ?? '' });
+        return reply.code(answer.status).send(answer.body);
+      });
     });
-  });
 
-  for (const route of apiRoutes) registerApiRoute(server, route, context);
-  for (const extension of extensions) {
-    server.register(async (child) => extension.register(child, context));
-  }
+    for (const route of apiRoutes) registerApiRoute(root, route, context);
+    for (const extension of extensions) {
+      root.register(async (child) => extension.register(child, context));
+    }
+  });
   server.addHook('onClose', async () => {
     await webhook?.idle();
   });
@@ -191,6 +200,48 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
 /** The service's `/openapi.json`: the route table, the open paths and the extensions' paths. */
 export function serviceDocument(extensions: ServiceExtension[] = defaultExtensions, version = '0.1.0') {
   return openApiDocument(apiRoutes, [...OPEN_PATHS, ...extensions.flatMap((e) => e.paths ?? [])], version);
+}
+
+/**
+ * The Content-Security-Policy the dashboard passes: scripts and styles only from files this service
+ * serves (no inline code, no CDN), API calls to this origin only, and no framing (clickjacking).
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** Security headers on every answer, and the per-key request limit (429 with Retry-After). */
+function registerGuards(server: FastifyInstance, perMinute: number): void {
+  server.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    // The API is called from other origins' servers, never embedded by pages of other sites.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  if (perMinute <= 0) return;
+  server.register(rateLimit, {
+    global: true,
+    max: perMinute,
+    timeWindow: 60_000,
+    // After the key check (onRequest), so the budget is the key's, whatever address it calls from.
+    hook: 'preHandler',
+    keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
+    errorResponseBuilder: (request, context) =>
+      new ApiError(
+        429,
+        'rate_limited',
+        `too many requests: ${request.apiKey ? `key "${request.apiKey.name}"` : 'this address'} may make ` +
+          `${context.max} a minute; try again in ${context.after} (Retry-After says when)`,
+      ),
+  });
 }
 
 function webhookHandler(
@@ -263,12 +314,14 @@ function registerApiRoute(server: FastifyInstance, route: ApiRoute, context: Ser
     method: route.method,
     url: fastifyPath(route.path),
     ...(route.scope ? { config: { scope: route.scope } } : {}),
+    ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
     handler: async (request, reply) => {
       refuseNul(request);
       const subjects = new Set<string>();
       const ctx: HandlerContext<unknown, unknown, unknown> = {
         app: context.app,
         auditLog: context.auditLog,
+        keys: context.keys,
         params: parse(route.params, request.params, 'path'),
         query: parse(route.query, request.query, 'query'),
         body: parse(route.body, request.body, 'body'),

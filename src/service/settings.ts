@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/**
+ * Requests a minute one key (or, without a key, one address) may make: generous, so that it stops a
+ * runaway loop rather than a busy assistant (`npm run bench` sends 1,000 identify requests a second).
+ */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
+
 const Size = (name: string, fallback: number) =>
   z
     .string()
@@ -30,6 +36,14 @@ const ServiceEnv = z.object({
     .pipe(z.string().min(16, 'SKYBRIDGE_WEBHOOK_SECRET must be at least 16 characters').optional()),
   SKYBRIDGE_DEMO_CAREGIVERS: Size('SKYBRIDGE_DEMO_CAREGIVERS', 50),
   SKYBRIDGE_DEMO_CLIENTS: Size('SKYBRIDGE_DEMO_CLIENTS', 120),
+  SKYBRIDGE_RATE_LIMIT: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(DEFAULT_RATE_LIMIT_PER_MINUTE) : v.trim()))
+    .pipe(
+      z.string().regex(/^\d+$/, 'SKYBRIDGE_RATE_LIMIT must be a whole number of requests a minute (0: off)'),
+    )
+    .transform(Number),
   SKYBRIDGE_DATA_DIR: z
     .string()
     .optional()
@@ -42,6 +56,8 @@ export interface ServiceSettings {
   webhookSecret: string | undefined;
   demo: { caregivers: number; clients: number };
   dataDir: string;
+  /** Requests a minute per API key (per address without one); 0 = no limit. */
+  rateLimitPerMinute: number;
 }
 
 export class SettingsError extends Error {
@@ -61,5 +77,6 @@ export function serviceSettings(env: NodeJS.ProcessEnv): ServiceSettings {
     webhookSecret: s.SKYBRIDGE_WEBHOOK_SECRET,
     demo: { caregivers: s.SKYBRIDGE_DEMO_CAREGIVERS, clients: s.SKYBRIDGE_DEMO_CLIENTS },
     dataDir: s.SKYBRIDGE_DATA_DIR,
+    rateLimitPerMinute: s.SKYBRIDGE_RATE_LIMIT,
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hashKey } from '../../src/service/keys.ts';
+import { hashKey, KeyRepo } from '../../src/service/keys.ts';
+import { buildServer } from '../../src/service/server.ts';
 import { engines } from '../helpers/stores.ts';
 import { samples, serviceFixture, WEBHOOK_SECRET } from './fixture.ts';
 
@@ -148,6 +149,87 @@ for (const engine of engines) {
       assert.equal(right.statusCode, 200);
       await f.server.skybridge.webhook!.idle();
       assert.equal((await runs()).length, before + 1);
+    });
+
+    test('keys over HTTP: an admin creates, lists and revokes; other scopes are refused', async () => {
+      const post = (url: string, payload: object, scope: 'write' | 'admin' = 'admin') =>
+        f.server.inject({ method: 'POST', url, headers: f.auth(scope), payload });
+      assert.equal((await post('/api/v1/keys', { name: 'x', scope: 'read' }, 'write')).statusCode, 403);
+      const created = await post('/api/v1/keys', { name: 'assistant', scope: 'write' });
+      assert.equal(created.statusCode, 201, created.body);
+      const { key, token } = created.json() as { key: { id: string; prefix: string }; token: string };
+      assert.ok(token.startsWith(key.prefix));
+      assert.equal(created.headers['cache-control'], 'no-store');
+      const again = await post('/api/v1/keys', { name: 'assistant', scope: 'read' });
+      assert.equal(again.statusCode, 409);
+      assert.match(again.json().error.message, /exists already/);
+      assert.equal((await post('/api/v1/keys', { name: 'x', scope: 'root' })).json().error.field, 'scope');
+
+      const asNew = { authorization: `Bearer ${token}` };
+      assert.equal((await get(`/api/v1/identify?phone=${phone}`, asNew)).statusCode, 200);
+      const listed = (await get('/api/v1/keys', f.auth('admin'))).json().keys as {
+        id: string;
+        lastUsedAt: string | null;
+      }[];
+      const mine = listed.find((k) => k.id === key.id)!;
+      assert.ok(mine.lastUsedAt, 'last use is recorded');
+      assert.ok(!JSON.stringify(listed).includes(token), 'a listing never shows a key');
+
+      assert.equal((await post(`/api/v1/keys/${key.id}/revoke`, {})).statusCode, 200);
+      assert.equal((await get(`/api/v1/identify?phone=${phone}`, asNew)).statusCode, 401);
+      assert.equal((await post(`/api/v1/keys/${key.id}/revoke`, {})).statusCode, 404);
+      assert.equal((await post('/api/v1/keys/../../etc/revoke', {})).statusCode, 404);
+      assert.equal((await post('/api/v1/keys/not-a-uuid/revoke', {})).statusCode, 400);
+    });
+
+    test('the last live admin key cannot be revoked', async () => {
+      const admins = (await f.keys.list()).filter((k) => k.scope === 'admin');
+      assert.equal(admins.length, 1);
+      const refused = await f.server.inject({
+        method: 'POST',
+        url: `/api/v1/keys/${admins[0]!.id}/revoke`,
+        headers: f.auth('admin'),
+        payload: {},
+      });
+      assert.equal(refused.statusCode, 409);
+      assert.match(refused.json().error.message, /last live admin key/);
+    });
+
+    test('last_used_at is written at most once a minute per key', async () => {
+      let now = new Date('2026-03-02T10:00:00Z');
+      const repo = new KeyRepo(f.app.store, () => now);
+      const { key } = await repo.create('touched', 'read');
+      const lastUsed = async () =>
+        (await f.app.store.db
+          .selectFrom('api_keys')
+          .select('last_used_at')
+          .where('id', '=', key.id)
+          .executeTakeFirstOrThrow())!.last_used_at?.toISOString();
+      await repo.touch(key);
+      assert.equal(await lastUsed(), '2026-03-02T10:00:00.000Z');
+      now = new Date('2026-03-02T10:00:59Z');
+      await repo.touch(key);
+      assert.equal(await lastUsed(), '2026-03-02T10:00:00.000Z', 'not again within the minute');
+      now = new Date('2026-03-02T10:01:00Z');
+      await repo.touch(key);
+      assert.equal(await lastUsed(), '2026-03-02T10:01:00.000Z');
+      await repo.revoke(key.id);
+    });
+
+    test('requests are limited per key: 429 with Retry-After, another key unaffected', async () => {
+      const limited = buildServer(f.app, { keys: f.keys, extensions: [], rateLimitPerMinute: 3 });
+      const ask = (scope: 'read' | 'write') =>
+        limited.inject({ method: 'GET', url: `/api/v1/identify?phone=${phone}`, headers: f.auth(scope) });
+      try {
+        for (let i = 0; i < 3; i++) assert.equal((await ask('read')).statusCode, 200);
+        const refused = await ask('read');
+        assert.equal(refused.statusCode, 429);
+        assert.match(String(refused.headers['retry-after']), /^\d+$/);
+        assert.match(refused.json().error.message, /key "reader" may make 3 a minute/);
+        assert.equal((await ask('write')).statusCode, 200, 'the limit is per key');
+      } finally {
+        await limited.close();
+      }
     });
 
     test('/readyz, /metrics', async () => {

@@ -78,6 +78,7 @@ for (const engine of engines) {
 
     // One valid request per documented operation. A documented operation missing here fails the test,
     // so every new route gets exercised against its own document.
+    const spare = await f.keys.create('contract-spare', 'read');
     const examples: Record<string, { url: string; body?: unknown }> = {
       'get /healthz': { url: '/healthz' },
       'get /readyz': { url: '/readyz' },
@@ -130,6 +131,9 @@ for (const engine of engines) {
       'get /api/v1/sync': { url: '/api/v1/sync' },
       'post /api/v1/sync': { url: '/api/v1/sync', body: {} },
       'get /api/v1/audit': { url: '/api/v1/audit?limit=10' },
+      'get /api/v1/keys': { url: '/api/v1/keys?includeRevoked=true' },
+      'post /api/v1/keys': { url: '/api/v1/keys', body: { name: 'contract-created', scope: 'read' } },
+      'post /api/v1/keys/{id}/revoke': { url: `/api/v1/keys/${spare.key.id}/revoke`, body: {} },
       'get /api/v1/messages': { url: '/api/v1/messages?direction=outbound&limit=5' },
       'post /api/v1/messages/inbound': {
         url: '/api/v1/messages/inbound',

@@ -1,5 +1,6 @@
 import { adminRoutes } from './admin.ts';
 import { documentationRoutes } from './documentation.ts';
+import { keyRoutes } from './keys.ts';
 import { messagesRoutes } from './messages.ts';
 import { operationsRoutes } from './operations.ts';
 import { peopleRoutes } from './people.ts';
@@ -12,6 +13,7 @@ export const apiRoutes: ApiRoute[] = [
   ...peopleRoutes,
   ...documentationRoutes,
   ...adminRoutes,
+  ...keyRoutes,
   ...operationsRoutes,
   ...messagesRoutes,
 ];

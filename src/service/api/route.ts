@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { SkybridgeApp } from '../../runtime/app.ts';
 import type { AuditLog } from '../audit.ts';
-import type { ApiKey, KeyScope } from '../keys.ts';
+import type { ApiKey, KeyRepo, KeyScope } from '../keys.ts';
 
 export interface ResponseSpec {
   description: string;
@@ -16,6 +16,7 @@ export interface HandlerContext<P, Q, B> {
   body: B;
   key: ApiKey | null;
   auditLog: AuditLog;
+  keys: KeyRepo;
   /** Ids of the clients/caregivers/family whose data this answer holds, for the audit log. */
   audit(subjectIds: Iterable<string | null | undefined>): void;
   request: FastifyRequest;
@@ -32,7 +33,7 @@ export interface Answer {
  * documents, so the document cannot drift from what the server accepts.
  */
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** OpenAPI form: `/api/v1/caregivers/{id}/shifts`. */
   path: string;
   /** The smallest key scope allowed; null = open. */
@@ -44,6 +45,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** Every status this route answers with, besides the auth and server errors added for all. */
   responses: Record<number, ResponseSpec>;
+  /** A larger request body than the server default (documents carry files). */
+  bodyLimit?: number;
   /** Whether reads through this route are written to the audit log (client or caregiver data). */
   audited?: boolean;
   handler(context: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<Answer>;
