@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScheduleIndex } from '../../src/mirror/schedule-index.ts';
 import { rankCandidates } from '../../src/operations/index.ts';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
 import { operationsOf } from '../../src/runtime/operations.ts';
@@ -44,6 +45,14 @@ export const operationsSection: BenchSection = {
       const syncStarted = performance.now();
       await app.runSync(undefined, true);
       const syncSeconds = (performance.now() - syncStarted) / 1000;
+      // The ranking index is rebuilt after each sync: how long that takes and what it holds.
+      const heapBefore = process.memoryUsage().heapUsed;
+      const indexStarted = performance.now();
+      const index = await ScheduleIndex.load(app.store.db);
+      const indexMs = performance.now() - indexStarted;
+      const indexMb = (process.memoryUsage().heapUsed - heapBefore) / 1_048_576;
+      const held = index.counts;
+      const ops = operationsOf(app);
       const rows = await app.store.db
         .selectFrom('shifts')
         .select(['appointment_id', 'start_at'])
@@ -60,7 +69,7 @@ export const operationsSection: BenchSection = {
       for (const row of rows) {
         const started = performance.now();
         const r = await rankCandidates(
-          operationsOf(app),
+          ops,
           { shiftId: row.appointment_id, date: localDay(row.start_at, app.timezone), limit: 10 },
           { now: NOW },
         );
@@ -72,6 +81,14 @@ export const operationsSection: BenchSection = {
       console.table([
         { metric: 'agency', value: `${size.caregivers} caregivers / ${size.clients} clients / 13 weeks` },
         { metric: 'mirror sync (setup, not measured here)', value: `${syncSeconds.toFixed(1)} s` },
+        {
+          metric: 'ranking index (rebuilt after each sync)',
+          value: `${held.shifts} shifts, ${held.visits} visits, ${held.caregivers} caregivers; ${indexMs.toFixed(0)} ms, ~${indexMb.toFixed(0)} MB heap`,
+        },
+        {
+          metric: 'process RSS after sync',
+          value: `${(process.memoryUsage().rss / 1_048_576).toFixed(0)} MB`,
+        },
         { metric: 'shifts ranked', value: times.length },
         { metric: 'ranking p50', value: `${percentile(times, 50).toFixed(1)} ms` },
         { metric: 'ranking p99', value: `${percentile(times, 99).toFixed(1)} ms` },

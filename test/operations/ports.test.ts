@@ -43,11 +43,14 @@ interface Built {
   store: Store;
   notices: Record<string, unknown>[];
   fills: Parameters<ShiftFiller['startForCallOut']>[0][];
+  clientId: string;
   caller: string;
   cover: string;
   busy: string;
   callerPhone: string;
   shift: string;
+  /** A sync, then the mirror's reload: what the runtime does after each sync. */
+  resync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -110,7 +113,8 @@ async function build(store: Store): Promise<Built> {
       timezone: sim.timezone,
     },
   });
-  await new Sync({ client, store, now: clock }).run({ full: true });
+  const sync = new Sync({ client, store, now: clock });
+  await sync.run({ full: true });
   const mirror = await Mirror.open({ store, timezone: sim.timezone, now: clock });
   const docs = documentationRuntime(store, client, {}, { now: clock });
   const fills: Built['fills'] = [];
@@ -137,11 +141,16 @@ async function build(store: Store): Promise<Built> {
     store,
     notices,
     fills,
+    clientId,
     caller,
     cover,
     busy,
     callerPhone,
     shift,
+    async resync() {
+      await sync.run({ full: true });
+      await mirror.reload();
+    },
     async close() {
       await docs.worker?.stop();
       await new Promise((resolve) => receiver.close(resolve));
@@ -232,6 +241,27 @@ for (const factory of engines) {
       const gone = await checkEligibility(b.ports, '999999', occurrence);
       assert.equal(gone.eligible, false);
       assert.equal(!gone.eligible && gone.reasons[0]!.code, 'not-active');
+    });
+
+    it('ranking reads the mirror as of its last reload, and a sync brings a new shift in', async () => {
+      const o = {
+        appointmentId: b.shift,
+        start: new Date('2026-02-13T17:00:00Z'),
+        end: new Date('2026-02-13T21:00:00Z'),
+        clientId: b.clientId,
+      };
+      assert.deepEqual(await checkEligibility(b.ports, b.cover, o), { eligible: true });
+      b.sim.control.addOneOffShift({
+        clientId: String(b.sim.control.data.patients()[0]!.id),
+        caregiverId: b.cover,
+        start: '2026-02-13T16:00:00Z',
+        end: '2026-02-13T18:00:00Z',
+      });
+      assert.deepEqual(await checkEligibility(b.ports, b.cover, o), { eligible: true }, 'not synced yet');
+      await b.resync();
+      const after = await checkEligibility(b.ports, b.cover, o);
+      assert.equal(after.eligible, false);
+      assert.equal(!after.eligible && after.reasons[0]!.code, 'overlapping-shift');
     });
   });
 }
