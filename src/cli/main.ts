@@ -2,15 +2,18 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../connect/config.ts';
 import { ConnectError } from '../connect/errors.ts';
 import { IntakeError } from '../documentation/intake.ts';
+import { MessagingConfigError } from '../messaging/settings.ts';
 import { StoreConfigError } from '../store/errors.ts';
 import { calloutCommand } from './commands/callout.ts';
 import { candidatesCommand } from './commands/candidates.ts';
 import { clockCommand } from './commands/clock.ts';
 import { docsCommand } from './commands/docs.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { intakeCommand } from './commands/intake.ts';
 import { keysCommand } from './commands/keys.ts';
 import { lookupCommand } from './commands/lookup.ts';
 import { mcpCommand } from './commands/mcp.ts';
+import { messagesCommand } from './commands/messages.ts';
 import { serveCommand } from './commands/serve.ts';
 import { shiftsCommand } from './commands/shifts.ts';
 import { simulatorCommand } from './commands/simulator.ts';
@@ -28,6 +31,7 @@ const program = new Command()
 simulatorCommand(program);
 doctorCommand(program);
 docsCommand(program);
+intakeCommand(program);
 startCommand(program);
 serveCommand(program);
 keysCommand(program);
@@ -39,6 +43,7 @@ calloutCommand(program);
 candidatesCommand(program);
 subscriptionsCommand(program);
 mcpCommand(program);
+messagesCommand(program);
 watchCommand(program);
 
 try {
@@ -50,6 +55,7 @@ try {
     error instanceof ConfigError ||
     error instanceof ConnectError ||
     error instanceof IntakeError ||
+    error instanceof MessagingConfigError ||
     error instanceof StoreConfigError
   ) {
     console.error(`skybridge: ${error.message}`);

@@ -75,6 +75,31 @@ for (const engine of engines) {
       }));
     const [toClock, toCallOut] = picked as [(typeof picked)[0], (typeof picked)[0]];
     assert.ok(toClock && toCallOut, 'two caregivers with an upcoming shift');
+    // A prospect held for a person (two people in WellSky share its phone), for the `choose` example.
+    for (let n = 0; n < 2; n++) {
+      f.app.simulator!.control.createPatient({
+        name: [{ given: ['Held'], family: 'Contract' }],
+        telecom: [{ system: 'phone', value: '3035550177', use: 'mobile' }],
+      });
+    }
+    const heldProspect = await f.server.inject({
+      method: 'PUT',
+      url: '/api/v1/intake/prospects/crm/CONTRACT-HELD',
+      headers: f.auth('write'),
+      payload: {
+        givenName: 'Held',
+        familyName: 'Contract',
+        phones: [{ use: 'mobile', number: '3035550177' }],
+        stage: 'new lead',
+      },
+    });
+    assert.equal(heldProspect.json().outcome, 'held', heldProspect.body);
+    const prospectBody = {
+      givenName: 'Contract',
+      familyName: 'Prospect',
+      phones: [{ use: 'mobile', number: '(720) 555-0166' }],
+      stage: 'first call',
+    };
 
     // One valid request per documented operation. A documented operation missing here fails the test,
     // so every new route gets exercised against its own document.
@@ -131,6 +156,27 @@ for (const engine of engines) {
       'get /api/v1/sync': { url: '/api/v1/sync' },
       'post /api/v1/sync': { url: '/api/v1/sync', body: {} },
       'get /api/v1/audit': { url: '/api/v1/audit?limit=10' },
+      'put /api/v1/intake/prospects/{source}/{externalId}': {
+        url: '/api/v1/intake/prospects/crm/CONTRACT-1',
+        body: prospectBody,
+      },
+      'post /api/v1/intake/prospects/{source}/{externalId}/convert': {
+        url: '/api/v1/intake/prospects/crm/CONTRACT-1/convert',
+      },
+      'put /api/v1/intake/applicants/{source}/{externalId}': {
+        url: '/api/v1/intake/applicants/ats/CONTRACT-2',
+        body: { ...prospectBody, stage: 'new', skills: ['CNA'] },
+      },
+      'get /api/v1/intake': { url: '/api/v1/intake?limit=5' },
+      'get /api/v1/intake/{kind}/{source}/{externalId}': { url: '/api/v1/intake/prospects/crm/CONTRACT-1' },
+      'post /api/v1/intake/{kind}/{source}/{externalId}/choose': {
+        url: '/api/v1/intake/prospects/crm/CONTRACT-HELD/choose',
+        body: { createNew: true, by: 'Test' },
+      },
+      'post /api/v1/documents': {
+        url: '/api/v1/documents',
+        body: { clientId: client.id, title: 'Contract form', contentType: 'text/plain', data: 'aGVsbG8=' },
+      },
       'get /api/v1/keys': { url: '/api/v1/keys?includeRevoked=true' },
       'post /api/v1/keys': { url: '/api/v1/keys', body: { name: 'contract-created', scope: 'read' } },
       'post /api/v1/keys/{id}/revoke': { url: `/api/v1/keys/${spare.key.id}/revoke`, body: {} },
@@ -157,7 +203,7 @@ for (const engine of engines) {
           if (name === 'post /webhooks/wellsky')
             headers.authorization = 'Bearer test-webhook-secret-0123456789';
           const answer = await f.server.inject({
-            method: method.toUpperCase() as 'GET' | 'POST',
+            method: method.toUpperCase() as 'GET' | 'POST' | 'PUT',
             url: example.url,
             headers,
             ...(example.body !== undefined ? { payload: example.body as object } : {}),
@@ -179,7 +225,7 @@ for (const engine of engines) {
           assert.match(String(answer.headers['x-skybridge-wellsky']), /^simulated$/);
           if (operation['x-skybridge-scope']) {
             const anonymous = await f.server.inject({
-              method: method.toUpperCase() as 'GET' | 'POST',
+              method: method.toUpperCase() as 'GET' | 'POST' | 'PUT',
               url: example.url,
               ...(example.body !== undefined ? { payload: example.body as object } : {}),
             });

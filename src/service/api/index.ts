@@ -1,5 +1,6 @@
 import { adminRoutes } from './admin.ts';
 import { documentationRoutes } from './documentation.ts';
+import { intakeRoutes } from './intake.ts';
 import { keyRoutes } from './keys.ts';
 import { messagesRoutes } from './messages.ts';
 import { operationsRoutes } from './operations.ts';
@@ -12,6 +13,7 @@ export { type ApiRoute, defineRoute } from './route.ts';
 export const apiRoutes: ApiRoute[] = [
   ...peopleRoutes,
   ...documentationRoutes,
+  ...intakeRoutes,
   ...adminRoutes,
   ...keyRoutes,
   ...operationsRoutes,
