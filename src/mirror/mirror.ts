@@ -83,6 +83,14 @@ export class Mirror {
     return this.schedule;
   }
 
+  /** One stored occurrence as people read it (names, local times, its visit), from memory. */
+  occurrenceView(appointmentId: string, start: Date): ShiftView | undefined {
+    const row = this.schedule
+      .occurrencesOf(appointmentId)
+      .find((r) => r.start_at.getTime() === start.getTime());
+    return row && shiftView(row, this.timezone, this.people, this.schedule.visitOf(row));
+  }
+
   get size(): {
     caregivers: number;
     clients: number;

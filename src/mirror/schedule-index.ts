@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AttendedShift, CaregiverProfile, ShiftInterval } from '../operations/ports.ts';
-import type { Database } from '../store/index.ts';
+import type { Database, ShiftRow, VisitRow } from '../store/index.ts';
 
 // What replacement ranking reads, held in memory and rebuilt with the mirror's other indexes after each
 // sync: per caregiver their live shifts sorted by start (overlaps, weekly hours, attendance), per client
@@ -19,6 +19,16 @@ interface Slot {
   startMs: number;
   endMs: number;
 }
+
+/** A stored occurrence as the shift views need it (any status, assigned or open). */
+export type OccurrenceColumns = Pick<
+  ShiftRow,
+  'appointment_id' | 'start_at' | 'end_at' | 'client_id' | 'caregiver_id' | 'status' | 'is_open' | 'synced_at'
+>;
+export type VisitColumns = Pick<
+  VisitRow,
+  'id' | 'appointment_id' | 'status' | 'clock_in_at' | 'clock_out_at'
+>;
 
 interface ClientVisit {
   caregiverId: string;
@@ -70,34 +80,64 @@ export class ScheduleIndex {
     private readonly longestMs: number,
     private readonly clientVisits: Map<string, ClientVisit[]>,
     private readonly caregiverVisits: Map<string, CaregiverVisit[]>,
+    /** Every stored occurrence by shift id, by start: resolving an occurrence reads no table either. */
+    private readonly occurrences: Map<string, OccurrenceColumns[]>,
+    private readonly appointmentVisits: Map<string, VisitColumns[]>,
+    /** The last sync that succeeded (fully or partly) when the index was built; null = never. */
+    readonly lastSyncedAt: Date | null,
   ) {}
 
   static empty(): ScheduleIndex {
-    return new ScheduleIndex([], new Map(), new Map(), 0, new Map(), new Map());
+    return new ScheduleIndex([], new Map(), new Map(), 0, new Map(), new Map(), new Map(), new Map(), null);
   }
 
   static async load(db: Kysely<Database>): Promise<ScheduleIndex> {
-    const [pool, tags, shiftRows, visitRows] = await Promise.all([
+    const [pool, tags, shiftRows, visitRows, lastRun] = await Promise.all([
       loadPool(db),
       db.selectFrom('profile_tags').select(['id', 'name']).execute(),
       db
         .selectFrom('shifts')
-        .select(['appointment_id', 'start_at', 'end_at', 'caregiver_id'])
-        .where('caregiver_id', 'is not', null)
+        .select([
+          'appointment_id',
+          'start_at',
+          'end_at',
+          'client_id',
+          'caregiver_id',
+          'status',
+          'is_open',
+          'synced_at',
+        ])
         .where('removed_at', 'is', null)
-        .where('status', 'not in', CANCELLED)
+        .orderBy('start_at')
         .execute(),
       db
         .selectFrom('visits')
-        .select(['appointment_id', 'client_id', 'caregiver_id', 'clock_in_at'])
+        .select([
+          'id',
+          'appointment_id',
+          'client_id',
+          'caregiver_id',
+          'status',
+          'clock_in_at',
+          'clock_out_at',
+        ])
         .where('removed_at', 'is', null)
-        .where('caregiver_id', 'is not', null)
         .where('clock_in_at', 'is not', null)
         .execute(),
+      db
+        .selectFrom('sync_runs')
+        .select('finished_at')
+        .where('status', 'in', ['ok', 'partial'])
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
     ]);
     const shifts = new Map<string, Slot[]>();
+    const occurrences = new Map<string, OccurrenceColumns[]>();
     let longestMs = 0;
     for (const r of shiftRows) {
+      push(occurrences, r.appointment_id, r);
+      if (!r.caregiver_id || CANCELLED.includes(r.status)) continue;
       const slot = {
         appointmentId: r.appointment_id,
         start: r.start_at,
@@ -110,7 +150,10 @@ export class ScheduleIndex {
     }
     const clientVisits = new Map<string, ClientVisit[]>();
     const caregiverVisits = new Map<string, CaregiverVisit[]>();
+    const appointmentVisits = new Map<string, VisitColumns[]>();
     for (const v of visitRows) {
+      if (v.appointment_id) push(appointmentVisits, v.appointment_id, v);
+      if (!v.caregiver_id) continue;
       const at = v.clock_in_at!.getTime();
       if (v.client_id)
         push(clientVisits, v.client_id, { caregiverId: v.caregiver_id!, clockIn: v.clock_in_at!, at });
@@ -131,7 +174,28 @@ export class ScheduleIndex {
       longestMs,
       clientVisits,
       caregiverVisits,
+      occurrences,
+      appointmentVisits,
+      lastRun ? (lastRun.finished_at ?? new Date(0)) : null,
     );
+  }
+
+  /** Every stored occurrence of this shift, by start. */
+  occurrencesOf(appointmentId: string): OccurrenceColumns[] {
+    return this.occurrences.get(appointmentId) ?? [];
+  }
+
+  /**
+   * The visit of one occurrence: a visit names only the appointment id, which every occurrence of a
+   * recurring shift shares, so it is the one whose clock-in falls in [start − 3 h, end) (as `visitsFor`).
+   */
+  visitOf(o: Pick<OccurrenceColumns, 'appointment_id' | 'start_at' | 'end_at'>): VisitColumns | undefined {
+    const from = o.start_at.getTime() - EARLY_MS;
+    const to = o.end_at.getTime();
+    return this.appointmentVisits.get(o.appointment_id)?.find((v) => {
+      const t = v.clock_in_at!.getTime();
+      return t >= from && t < to;
+    });
   }
 
   tagName(id: string): string | undefined {

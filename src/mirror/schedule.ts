@@ -10,11 +10,9 @@ import type {
 import type { Database, Store } from '../store/index.ts';
 import type { Mirror } from './mirror.ts';
 import type { Scope } from './schedule-index.ts';
-import { SHIFT_COLUMNS } from './shifts.ts';
-import { localDay } from './time.ts';
 import type { MirrorPerson, ShiftQuery } from './types.ts';
 
-/** The mirror answering operations' `Schedule` port: people and ranking reads from memory, occurrences from the store. */
+/** The mirror answering operations' `Schedule` port: from memory, but for a few call-out reads from the store. */
 export class MirrorSchedule implements Schedule {
   private readonly db: Kysely<Database>;
 
@@ -29,15 +27,9 @@ export class MirrorSchedule implements Schedule {
     return this.mirror.timezone;
   }
 
+  /** As of the last reload, which follows every sync. */
   async lastSyncedAt(): Promise<Date | null> {
-    const run = await this.db
-      .selectFrom('sync_runs')
-      .select('finished_at')
-      .where('status', 'in', ['ok', 'partial'])
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return run ? (run.finished_at ?? new Date(0)) : null;
+    return this.mirror.scheduleIndex.lastSyncedAt;
   }
 
   caregiver(id: string): MirrorPerson | undefined {
@@ -65,14 +57,7 @@ export class MirrorSchedule implements Schedule {
   }
 
   async occurrences(appointmentId: string): Promise<OccurrenceRow[]> {
-    const rows = await this.db
-      .selectFrom('shifts')
-      .select(SHIFT_COLUMNS)
-      .where('appointment_id', '=', appointmentId)
-      .where('removed_at', 'is', null)
-      .orderBy('start_at')
-      .execute();
-    return rows.map((r) => ({
+    return this.mirror.scheduleIndex.occurrencesOf(appointmentId).map((r) => ({
       appointmentId: r.appointment_id,
       start: r.start_at,
       end: r.end_at,
@@ -84,9 +69,7 @@ export class MirrorSchedule implements Schedule {
   }
 
   async occurrenceView(o: { appointmentId: string; start: Date; clientId: string }) {
-    const day = localDay(o.start, this.timezone);
-    const { shifts } = await this.mirror.shifts({ clientId: o.clientId, date: day });
-    return shifts.find((s) => s.appointmentId === o.appointmentId && s.startUtc === o.start.toISOString());
+    return this.mirror.occurrenceView(o.appointmentId, o.start);
   }
 
   shifts(query: ShiftQuery) {
