@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { createMcpServer, handleMcpHttp } from '../../src/service/mcp/index.ts';
+import { AuditLog } from '../../src/service/audit.ts';
+import { KeyRepo } from '../../src/service/keys.ts';
+import { mcpExtension } from '../../src/service/mcp/extension.ts';
+import { createMcpServer } from '../../src/service/mcp/index.ts';
+import { buildServer } from '../../src/service/server.ts';
 import { logsWith, visitsOf } from '../helpers/docs.ts';
 import { pgliteEngine } from '../helpers/stores.ts';
 import { call, caregiverPhone, newClient, oddFormat, smallApp } from './mcp-helpers.ts';
@@ -185,39 +188,69 @@ describe('MCP tools (in-process and over HTTP)', async () => {
     assert.ok(rows.every((r) => r.meaning.length > 10));
   });
 
-  test('over Streamable HTTP (a bare node:http server calling handleMcpHttp)', async () => {
-    const scopeOf = (req: IncomingMessage) => (req.headers['x-test-scope'] === 'read' ? 'read' : 'write');
-    const http = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-      await handleMcpHttp(app, scopeOf(req), req, res, body);
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    after(() => new Promise<void>((resolve) => http.close(() => resolve())));
-    const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
-    const open = async (scope: string) => {
+  test('POST /mcp on the real service: no key 401, a read key reads and is refused writes, all audited', async () => {
+    const keys = new KeyRepo(store);
+    const token = async (scope: 'read' | 'write') => (await keys.create(`mcp-${scope}`, scope)).token;
+    const tokens = { read: await token('read'), write: await token('write') };
+    const service = buildServer(app, { keys, extensions: [mcpExtension], logger: false });
+    await service.listen({ port: 0, host: '127.0.0.1' });
+    after(() => service.close());
+    const url = new URL(`http://127.0.0.1:${(service.server.address() as AddressInfo).port}/mcp`);
+    const open = async (scope: 'read' | 'write') => {
       const client = newClient();
-      await client.connect(
-        new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-test-scope': scope } } }),
-      );
+      const headers = { authorization: `Bearer ${tokens[scope]}` };
+      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));
       after(() => client.close());
       return client;
     };
-    const overHttp = await open('write');
-    assert.equal((await overHttp.listTools()).tools.length, TOOLS.length);
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    };
+    const anonymous = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(initialize),
+    });
+    assert.equal(anonymous.status, 401);
+    assert.match(((await anonymous.json()) as { error: { message: string } }).error.message, /Bearer/);
+
+    const auditLog = new AuditLog(store);
+    const idOf = async (name: string) => (await keys.list()).find((k) => k.name === name)!.id;
+    await store.db.deleteFrom('audit_log').execute();
+    const reader = await open('read');
+    assert.equal((await reader.listTools()).tools.length, (await writer.listTools()).tools.length);
     const { digits, id } = caregiverPhone(app);
-    const who = await call(overHttp, 'identify_caller', { phone: oddFormat(digits) });
+    const who = await call(reader, 'identify_caller', { phone: oddFormat(digits) });
     assert.equal((who.data.matches as { id: string }[])[0]!.id, id);
+    const items = async () =>
+      (await store.db.selectFrom('documentation_items').select('id').execute()).length;
+    const before = await items();
+    const refused = await call(reader, 'add_office_task', { title: 'nope' });
+    assert.equal(refused.result.isError, true);
+    assert.match(refused.text, /needs a "write" API key/);
+    assert.equal(await items(), before, 'a refused write stores nothing');
+
+    const overHttp = await open('write');
     const task = await call(overHttp, 'add_office_task', {
       title: 'Call the daughter back',
       priority: 'high',
     });
     assert.equal((task.data.item as { state: string }).state, 'delivered', task.text);
-    const readOnly = await open('read');
-    const refused = await call(readOnly, 'add_office_task', { title: 'nope' });
-    assert.equal(refused.result.isError, true);
-    const get = await fetch(url);
-    assert.equal(get.status, 405);
+
+    const entries = (await auditLog.recent(20)).filter((e) => e.method === 'MCP').reverse();
+    assert.deepEqual(
+      entries.map((e) => [e.route, e.status, e.keyId]),
+      [
+        ['mcp:identify_caller', 200, await idOf('mcp-read')],
+        ['mcp:add_office_task', 400, await idOf('mcp-read')],
+        ['mcp:add_office_task', 200, await idOf('mcp-write')],
+      ],
+    );
+    assert.ok(entries[0]!.subjectIds.includes(id), 'the caregiver found is named by id');
+    const raw = JSON.stringify(await store.db.selectFrom('audit_log').selectAll().execute());
+    assert.ok(!raw.includes(digits) && !raw.includes('daughter'), 'no phone or text in the audit log');
   });
 });

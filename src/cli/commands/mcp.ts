@@ -1,6 +1,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Command } from 'commander';
 import { SkybridgeApp } from '../../runtime/app.ts';
+import { AuditLog } from '../../service/audit.ts';
 import { createMcpServer } from '../../service/mcp/index.ts';
 import { choiceOption, untilSignal } from '../options.ts';
 
@@ -34,7 +35,9 @@ export function mcpCommand(program: Command) {
           `skybridge mcp: start failed: ${error instanceof Error ? error.message : String(error)}`,
         ),
       );
-      const server = createMcpServer(app, { scope: flags.scope, ready });
+      // Audited like the service's tool calls; a local stdio connection has no key to name (null).
+      const audit = { log: new AuditLog(app.store), keyId: null };
+      const server = createMcpServer(app, { scope: flags.scope, ready, audit });
       const transport = new StdioServerTransport();
       const closed = new Promise<void>((resolve) => {
         transport.onclose = resolve;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { SkybridgeApp } from '../../runtime/app.ts';
+import type { McpAudit } from './audit.ts';
 import type { Scope } from './results.ts';
 import { createMcpServer } from './server.ts';
 
@@ -16,6 +17,7 @@ export async function handleMcpHttp(
   req: IncomingMessage,
   res: ServerResponse,
   body: unknown,
+  audit?: McpAudit,
 ): Promise<void> {
   if (req.method !== 'POST') {
     // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
@@ -28,7 +30,7 @@ export async function handleMcpHttp(
     );
     return;
   }
-  const server = createMcpServer(app, { scope });
+  const server = createMcpServer(app, { scope, ...(audit ? { audit } : {}) });
   const transport = new StreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,

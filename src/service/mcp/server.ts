@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { SkybridgeApp } from '../../runtime/app.ts';
+import { auditTools, type McpAudit } from './audit.ts';
 import type { ToolContext } from './context.ts';
 import type { Scope } from './results.ts';
 import { registerCapabilityTools } from './tools-capabilities.ts';
@@ -15,6 +16,8 @@ export interface McpServerOptions {
    * serves at once so the client's handshake does not time out while the mirror fills.)
    */
   ready?: Promise<unknown>;
+  /** Where tool calls are audited and under which key; without it nothing is recorded (tests only). */
+  audit?: McpAudit;
 }
 
 const VERSION = '0.1.0';
@@ -54,6 +57,7 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
     },
     wellsky: app.mode === 'simulated' ? 'simulated' : 'live',
   };
+  if (options.audit) auditTools(server, options.audit);
   registerMirrorTools(server, ctx);
   registerDocumentationTools(server, ctx);
   registerOperationTools(server, ctx);
