@@ -21,11 +21,14 @@ const TOOLS = [
   'documentation_status',
   'find_person',
   'identify_caller',
+  'intake_status',
   'next_shift',
   'record_text_reply',
   'replacement_candidates',
   'report_call_out',
   'shifts',
+  'upsert_applicant',
+  'upsert_prospect',
 ];
 
 describe('MCP tools (in-process and over HTTP)', async () => {

@@ -5,6 +5,7 @@ import type { ToolContext } from './context.ts';
 import type { Scope } from './results.ts';
 import { registerCapabilityTools } from './tools-capabilities.ts';
 import { registerDocumentationTools } from './tools-docs.ts';
+import { registerIntakeTools } from './tools-intake.ts';
 import { registerMessageTools } from './tools-messages.ts';
 import { registerMirrorTools } from './tools-mirror.ts';
 import { registerOperationTools } from './tools-operations.ts';
@@ -60,6 +61,7 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
   if (options.audit) auditTools(server, options.audit);
   registerMirrorTools(server, ctx);
   registerDocumentationTools(server, ctx);
+  registerIntakeTools(server, ctx);
   registerOperationTools(server, ctx);
   registerCapabilityTools(server, ctx);
   registerMessageTools(server, ctx);
