@@ -73,7 +73,7 @@ export interface Kill {
 
 /**
  * Submits `items` notes (every fourth one long enough to go out in three parts), then for each round and
- * each point of `KILL_POINTS` runs a worker process that pauses the `round + 1`-th time a lane reaches that
+ * each point of `KILL_POINTS` runs a worker process that pauses the `round + 2`-th time a lane reaches that
  * point and SIGKILLs it there; a last run delivers the rest. Every note must end delivered, each part
  * exactly once in WellSky, and every kill must have left an attempt without an outcome behind.
  */
@@ -118,7 +118,7 @@ export async function killScenario(engine: TestEngine, options: { items: number;
     for (let round = 0; round < options.rounds; round++) {
       for (const point of KILL_POINTS) {
         const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-          env: childEnv(engine, sim.url, { PAUSE_AT: point, PAUSE_AFTER: String(round + 1) }),
+          env: childEnv(engine, sim.url, { PAUSE_AT: point, PAUSE_AFTER: String(round + 2) }),
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         running.add(child);
