@@ -41,6 +41,7 @@ const NO_QUIRKS: Quirks = {
   patientBareListPartial: false,
   onePagedRoutes: false,
   profileTagsListRoute: false,
+  externalIdFilterIgnored: false,
 };
 
 /**

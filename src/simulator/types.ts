@@ -60,6 +60,11 @@ export interface Quirks {
   onePagedRoutes: boolean;
   /** `GET /v1/profileTags/` exists (the spec reading says it does not, facts §3.1 PT2 [3P]). */
   profileTagsListRoute: boolean;
+  /**
+   * Patient/practitioner search ignores `external_id` (facts §2.2: "no custom-field search" [C], against
+   * the documented filter [D]); off by default, on to prove nothing relies on it.
+   */
+  externalIdFilterIgnored: boolean;
 }
 
 /** Transport trouble, deterministic given the seed (each `setFaults` restarts the dice). */

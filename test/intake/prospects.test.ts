@@ -130,6 +130,23 @@ for (const factory of engines) {
       assert.ok(view?.history?.some((h) => h.action === 'recovered'));
     });
 
+    test('where WellSky ignores the external_id filter, a lost create is still found (by name, marker checked)', async () => {
+      const key = { source: 'crm', externalId: 'D-450' };
+      const body = prospect();
+      f.sim.control.setQuirks({ externalIdFilterIgnored: true });
+      f.sim.control.setFaults({ lostResponseRate: 1 });
+      try {
+        await assert.rejects(service.upsert('prospect', key, body), /answer to the create was lost/);
+        f.sim.control.setFaults({ lostResponseRate: 0 });
+        const answer = await service.upsert('prospect', key, body);
+        assert.equal(answer.outcome, 'created');
+        assert.equal(patientsWithMarker(f.sim, markerFor('crm', 'D-450')).length, 1);
+      } finally {
+        f.sim.control.setFaults({ lostResponseRate: 0 });
+        f.sim.control.setQuirks({ externalIdFilterIgnored: false });
+      }
+    });
+
     test('a person already in WellSky with the same phone is linked, not duplicated', async () => {
       const existing = f.sim.control.createPatient({
         name: [{ given: ['Marisol'], family: 'Oyelaran' }],

@@ -50,6 +50,7 @@ function search(kind: PersonKind, ctx: Ctx, body: Record<string, unknown> | unde
   const filters = readFilters(ctx.query, body);
   denyForeignAgency(state, filters.get('agency_id'));
   filters.delete('agency_id');
+  if (state.quirks.externalIdFilterIgnored) filters.delete('external_id');
   const paging = readPaging(ctx.query, 20);
   const render = (r: PersonRecord) =>
     kind === 'patient' ? renderPatient(r, state.quirks) : renderPractitioner(r);
