@@ -5,6 +5,7 @@ import { keyRoutes } from './keys.ts';
 import { messagesRoutes } from './messages.ts';
 import { operationsRoutes } from './operations.ts';
 import { peopleRoutes } from './people.ts';
+import { reportsRoutes } from './reports.ts';
 import type { ApiRoute } from './route.ts';
 
 export { type ApiRoute, defineRoute } from './route.ts';
@@ -18,4 +19,5 @@ export const apiRoutes: ApiRoute[] = [
   ...keyRoutes,
   ...operationsRoutes,
   ...messagesRoutes,
+  ...reportsRoutes,
 ];

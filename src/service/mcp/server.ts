@@ -9,6 +9,7 @@ import { registerIntakeTools } from './tools-intake.ts';
 import { registerMessageTools } from './tools-messages.ts';
 import { registerMirrorTools } from './tools-mirror.ts';
 import { registerOperationTools } from './tools-operations.ts';
+import { registerReportTools } from './tools-reports.ts';
 
 export interface McpServerOptions {
   scope: Scope;
@@ -65,5 +66,6 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
   registerOperationTools(server, ctx);
   registerCapabilityTools(server, ctx);
   registerMessageTools(server, ctx);
+  registerReportTools(server, ctx);
   return server;
 }
