@@ -30,6 +30,11 @@ export class Acceptance {
     const c = await this.repo.campaign(offer.campaign_id);
     if (!c) return { handled: false };
     const now = this.ports.clock.now();
+    // Already taken: no need to rank anyone (the lock below decides races; this spares the late ones).
+    if (c.accepting_caregiver_id || !LIVE_CAMPAIGN.includes(c.state)) {
+      await this.repo.patchOffer(this.repo.db, offer.id, { said_yes: true, replied_at: now });
+      return { handled: true, action: 'late-yes', reply: texts.alreadyFilled(c.shift) };
+    }
     const eligibility = await this.ports.candidates.checkEligibility(offer.caregiver_id, occurrenceOf(c));
     if (!eligibility.eligible) {
       await this.repo.moveOffer(
@@ -87,16 +92,23 @@ export class Acceptance {
       .where('lease_until', '<=', now)
       .executeTakeFirst();
     if (Number(taken.numUpdatedRows) !== 1) return false;
-    await this.complete(c.id);
+    await this.complete(c.id, { resumed: true });
     return true;
   }
 
   /** Assigns the accepting caregiver in WellSky, then records the true outcome and tells everyone. */
-  async complete(campaignId: string): Promise<void> {
+  async complete(campaignId: string, options: { resumed?: boolean } = {}): Promise<void> {
     const c = await this.repo.campaign(campaignId);
     if (!c?.accepting_caregiver_id) return;
     const winner = c.accepting_caregiver_id;
-    const outcome = await this.assign(c, winner);
+    // After a crash WellSky may already hold the change: look before writing again.
+    const already = options.resumed
+      ? await this.ports.scheduling.current(occurrenceOf(c)).catch(() => undefined)
+      : undefined;
+    const outcome: AssignOutcome =
+      already === winner
+        ? { state: 'assigned', detail: `caregiver ${winner} is assigned in WellSky (found after a restart)` }
+        : await this.assign(c, winner);
     await this.pause?.('after-assign');
     const to = outcome.state === 'assigned' ? 'filled' : 'accepted-unassigned';
     const moved = await this.repo.moveCampaign(this.repo.db, c, to, outcome.detail, {

@@ -31,7 +31,7 @@ export async function handleFillReply(engine: FillEngine, text: InboundText): Pr
     .where('lease_owner', '=', text.messageId)
     .executeTakeFirst();
   if (interrupted) {
-    await engine.acceptance.complete(interrupted.id);
+    await engine.acceptance.complete(interrupted.id, { resumed: true });
     return record(engine, text, caregiverId, intent, { handled: true, action: 'accepted' });
   }
 
@@ -73,6 +73,8 @@ async function decide(
     if (intent.kind === 'no') {
       const won = await repo.wonUpcoming(caregiverId, now);
       if (won.length === 1) return engine.acceptance.backOut(won[0]!, caregiverId);
+      // Several shifts won: which one is meant is a question for a person, never a guess.
+      if (won.length > 1) return { handled: true, action: 'needs-person', reply: texts.handedToPerson() };
     }
     const recent = await repo.recentClosed(
       caregiverId,

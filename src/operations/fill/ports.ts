@@ -103,6 +103,8 @@ export interface AssignOutcome {
 export interface Scheduling {
   assign(o: FillOccurrence, caregiverId: string): Promise<AssignOutcome>;
   unassign(o: FillOccurrence, caregiverId: string): Promise<AssignOutcome>;
+  /** Who WellSky shows on the occurrence now (null = nobody), or undefined when it cannot be read. */
+  current(o: FillOccurrence): Promise<string | null | undefined>;
 }
 
 export interface OfficeTaskOutcome {

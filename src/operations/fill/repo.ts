@@ -116,7 +116,7 @@ export class FillRepo {
       .where('o.caregiver_id', '=', caregiverId)
       .where('o.state', 'in', [...PENDING_OFFER])
       .where('c.state', 'in', [...LIVE_CAMPAIGN])
-      .orderBy('o.created_at')
+      .orderBy('c.occurrence_start')
       .orderBy('o.id')
       .execute();
   }

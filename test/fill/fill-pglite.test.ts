@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../helpers/stores.ts';
+import { fillCases } from './cases.ts';
+
+fillCases(pgliteEngine);
