@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SkybridgeApp } from '../runtime/app.ts';
 import type { AuditLog } from './audit.ts';
+import { boardExtension } from './dashboard/board.ts';
 import { dashboardExtension } from './dashboard/extension.ts';
 import type { KeyRepo } from './keys.ts';
 import { mcpExtension } from './mcp/extension.ts';
@@ -26,4 +27,9 @@ export interface ServiceExtension {
 }
 
 /** The extensions `skybridge serve` mounts. */
-export const defaultExtensions: ServiceExtension[] = [mcpExtension, dashboardExtension, twilioExtension];
+export const defaultExtensions: ServiceExtension[] = [
+  mcpExtension,
+  dashboardExtension,
+  boardExtension,
+  twilioExtension,
+];

@@ -181,6 +181,7 @@ for (const engine of engines) {
       'post /api/v1/keys': { url: '/api/v1/keys', body: { name: 'contract-created', scope: 'read' } },
       'post /api/v1/keys/{id}/revoke': { url: `/api/v1/keys/${spare.key.id}/revoke`, body: {} },
       'get /api/v1/messages': { url: '/api/v1/messages?direction=outbound&limit=5' },
+      'get /api/v1/reports/operations': { url: '/api/v1/reports/operations?from=2026-01-20&to=2026-02-12' },
       'post /api/v1/messages/inbound': {
         url: '/api/v1/messages/inbound',
         body: { from: phone, text: 'Running 10 minutes late', id: 'contract-1' },
