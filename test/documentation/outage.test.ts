@@ -39,7 +39,12 @@ for (const factory of [pgliteEngine, postgresEngine]) {
         items.push(item);
       }
       worker!.start();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Wait until every note was tried against the broken WellSky, however long that takes here.
+      await until(
+        async () => (await Promise.all(items.map((i) => service.get(i.id)))).every((i) => i!.lastError),
+        120_000,
+        'every note tried during the outage',
+      );
       const during = await Promise.all(items.map((i) => service.get(i.id)));
       assert.ok(
         during.every((i) => i!.state === 'pending'),
@@ -51,7 +56,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       );
 
       sim.control.setFaults({ errorRate: 0, force429Rate: 0.7 });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await until(() => sim.control.stats().rateLimited > 0, 120_000, 'a 429 answered');
       sim.control.revokeTokens();
       sim.control.setFaults({ force429Rate: 0 });
 

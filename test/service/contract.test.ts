@@ -36,7 +36,16 @@ for (const engine of engines) {
       .find((patient) => !nearby.some((visit) => visit.clientId === patient.id));
     assert.ok(unvisited, 'a seeded client without a visit around the pinned clock');
     const unvisitedId: string = unvisited.id;
-    // Two notes the worker settles (held: no visit) before answering: one to retry, one to resolve.
+    // Two notes the worker settles (held: no visit): one to retry, one to resolve. The answer waits up
+    // to waitMs; a busy machine may need longer, so wait for the outcome itself rather than a duration.
+    const settled = async (id: string) => {
+      for (;;) {
+        const view = await f.server.inject({ url: `/api/v1/documentation/${id}`, headers: f.auth('read') });
+        const item = (view.json() as { item: { state: string } }).item;
+        if (item.state !== 'pending') return { item, body: view.body };
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
     const held: string[] = [];
     for (const n of [1, 2]) {
       const submitted = await f.server.inject({
@@ -50,9 +59,10 @@ for (const engine of engines) {
           waitMs: 10_000,
         },
       });
-      const item = (submitted.json() as { item: { id: string; state: string } }).item;
-      assert.equal(item.state, 'held', submitted.body);
-      held.push(item.id);
+      const { id } = (submitted.json() as { item: { id: string } }).item;
+      const { item, body } = await settled(id);
+      assert.equal(item.state, 'held', body);
+      held.push(id);
     }
     const [itemId, otherId] = held as [string, string];
     // Two upcoming assigned shifts of different caregivers: one to clock in and out of, one to call out of.
