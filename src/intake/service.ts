@@ -43,6 +43,11 @@ export interface IntakeServiceOptions {
   /** How long a caller waits for another caller working on the same person. */
   waitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Awaited when WellSky has created the record and nothing about it is recorded yet. Only the crash test
+   * sets it: it pauses a process exactly there and SIGKILLs it.
+   */
+  checkpoint?: (point: 'created', marker: string) => Promise<void> | void;
 }
 
 const KINDS: Record<IntakeKind, { wellsky: WellSkyKind; person: string; promoted: string }> = {
@@ -75,7 +80,7 @@ export class IntakeService {
     const people = this.people();
     const link = await this.o.repo.ensure(key, kind, markerFor(key.source, key.externalId), request);
     return this.withLease(link, async (current, holder) => {
-      const job = new Job(this.o.repo, people, kind, current, holder, request, target);
+      const job = new Job(this.o, people, kind, current, holder, request, target);
       return job.run();
     });
   }
@@ -102,7 +107,7 @@ export class IntakeService {
       }
       const request = { ...(current.requested as unknown as PersonRequest), stage: CONVERT_STAGE };
       const target = this.target('prospect', request);
-      return new Job(this.o.repo, people, 'prospect', current, holder, request, target).run('converted');
+      return new Job(this.o, people, 'prospect', current, holder, request, target).run('converted');
     });
   }
 
@@ -129,7 +134,7 @@ export class IntakeService {
       }
       const request = current.requested as unknown as PersonRequest;
       const target = this.target(current.kind, request);
-      const job = new Job(this.o.repo, people, current.kind, current, holder, request, target);
+      const job = new Job(this.o, people, current.kind, current, holder, request, target);
       return 'wellskyId' in choice ? job.chosen(choice.wellskyId, by) : job.createNew(by);
     });
   }
@@ -223,9 +228,10 @@ function parseKey(raw: LinkKey): LinkKey {
 class Job {
   private readonly wellsky: WellSkyKind;
   private readonly hash: string;
+  private readonly repo: IntakeRepo;
 
   constructor(
-    private readonly repo: IntakeRepo,
+    private readonly o: IntakeServiceOptions,
     private readonly people: PeoplePort,
     private readonly kind: IntakeKind,
     private link: IntakeLink,
@@ -235,6 +241,7 @@ class Job {
   ) {
     this.wellsky = KINDS[kind].wellsky;
     this.hash = requestHash(request);
+    this.repo = o.repo;
   }
 
   async run(action = 'updated'): Promise<IntakeAnswer> {
@@ -313,6 +320,7 @@ class Job {
     } catch (error) {
       return this.createFailed(error);
     }
+    await this.o.checkpoint?.('created', this.link.marker);
     this.link = await this.repo.linked(this.link.id, this.holder, {
       wellskyId,
       origin: 'created',
