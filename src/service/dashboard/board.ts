@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { ServiceExtension } from '../extensions.ts';
 import { BOARD_CSS, boardHtml } from './board-page.ts';
 
@@ -7,7 +8,8 @@ const require = createRequire(import.meta.url);
 
 /** Read once at start: the board's script and chart.js's UMD build, served from node_modules (no CDN). */
 const SCRIPT = readFileSync(new URL('./board.js', import.meta.url), 'utf8');
-const CHART_JS = readFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), 'utf8');
+// chart.js's `exports` map hides dist/ from require.resolve; its main entry lives in that folder.
+const CHART_JS = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 
 /**
  * The office board at `GET /dashboard/board`: open like the dashboard (it holds no data; it asks for an
