@@ -3,6 +3,7 @@ import type { ConnectClient } from '../connect/client.ts';
 import { ConnectError } from '../connect/errors.ts';
 import { type CapabilityStatus, interpret } from './interpret.ts';
 import { PROBES, type ProbeContext, type ProbeKind } from './probes.ts';
+import type { RateBudgetReport } from './rate-budget.ts';
 
 export interface CapabilityResult {
   id: string;
@@ -30,6 +31,8 @@ export interface DoctorReport {
   findings: string[];
   /** Where documentation items are kept and what survives what (issue #3). */
   storage?: StorageReport | undefined;
+  /** How requests are paced: one budget across processes or one process (issue #11). */
+  rateBudget?: RateBudgetReport | undefined;
   summary: Record<CapabilityStatus, number>;
 }
 
@@ -42,6 +45,7 @@ export interface StorageReport {
 
 export interface DoctorOptions {
   storage?: StorageReport | undefined;
+  rateBudget?: RateBudgetReport | undefined;
   client: ConnectClient;
   /** Also make real writes (an office task and a small document); never clocks anyone in. */
   probeWrites?: boolean;
@@ -75,6 +79,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     findings: [],
     summary: { available: 0, refused: 0, 'no-such-route': 0, error: 0 },
     storage: options.storage,
+    rateBudget: options.rateBudget,
   };
 
   try {

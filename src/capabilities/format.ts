@@ -1,4 +1,5 @@
 import type { DoctorReport } from './doctor.ts';
+import { formatRateBudget } from './rate-budget.ts';
 
 const MARK: Record<string, string> = {
   available: 'available',
@@ -34,6 +35,7 @@ export function formatDoctorReport(report: DoctorReport): string {
         : ` (survives a killed process: ${s.survivesProcessKill ? 'yes' : 'no'}; a power loss: ${s.survivesPowerLoss ? 'yes' : 'NO'})`;
     lines.push(`Storage: ${s.engine}${guarantee} — ${s.explanation}`);
   }
+  if (report.rateBudget) lines.push(formatRateBudget(report.rateBudget));
   lines.push(
     `Authentication: ${report.authentication.ok ? 'OK' : 'FAILED'} — ${report.authentication.explanation}`,
   );

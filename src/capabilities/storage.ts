@@ -7,7 +7,8 @@ import type { StorageReport } from './doctor.ts';
  */
 export async function inspectStorage(env: NodeJS.ProcessEnv): Promise<StorageReport> {
   try {
-    const store = await openStore({ env, warn: () => {} });
+    // Beside a running service on the embedded store, its store is reached through the service.
+    const store = await openStore({ env, warn: () => {}, viaRunningService: true });
     try {
       return { ...store.durability };
     } finally {

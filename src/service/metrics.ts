@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SkybridgeApp } from '../runtime/app.ts';
 import { ITEM_STATES } from '../store/types.ts';
+import { rateBudgetMetrics } from './metrics-budget.ts';
 
 /**
  * The process-wide registry: Node's process metrics (CPU, memory, event-loop lag, handles) and whatever
@@ -39,6 +40,7 @@ export class HttpMetrics {
       registers,
     });
     appGauges(app, registers);
+    rateBudgetMetrics(app, registers);
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {

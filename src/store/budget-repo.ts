@@ -17,12 +17,25 @@ export interface BudgetUsage {
 
 /** Slots per second: short enough that a claim never holds much, long enough that claims stay cheap. */
 export const SLOTS_PER_SECOND = 10;
+/**
+ * Slots of each second that carry the budget; the rest of the second stays empty, so a request that
+ * was held up on its way (a busy machine, a slow network: up to 200 ms) still lands in its own second
+ * instead of piling onto the next one's.
+ */
+export const SENDING_SLOTS = 8;
 const SLOT_MS = 1000 / SLOTS_PER_SECOND;
+
+/** What slot `slot` may grant: the sending slots' parts add up to the per-second budget exactly. */
+export function slotCapacity(slot: number, perSecond: number): number {
+  const i = slot % SLOTS_PER_SECOND;
+  if (i >= SENDING_SLOTS) return 0;
+  return Math.floor(((i + 1) * perSecond) / SENDING_SLOTS) - Math.floor((i * perSecond) / SENDING_SLOTS);
+}
 
 /**
  * The shared rate budget in PostgreSQL. Slots are numbered by the database's clock, so processes on
  * different hosts agree on them without trusting their own clocks; each slot's capacity is its part of
- * the per-second budget (the parts of one second add up to the budget exactly).
+ * the per-second budget (`slotCapacity`, the same rule in SQL).
  */
 export class BudgetRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -39,8 +52,9 @@ export class BudgetRepo {
       ),
       capacity AS (
         SELECT slot, ms,
-          (floor(((slot % ${SLOTS_PER_SECOND}) + 1) * ${perSecond}::numeric / ${SLOTS_PER_SECOND})
-            - floor((slot % ${SLOTS_PER_SECOND}) * ${perSecond}::numeric / ${SLOTS_PER_SECOND}))::int AS cap
+          CASE WHEN slot % ${SLOTS_PER_SECOND} >= ${SENDING_SLOTS} THEN 0
+          ELSE (floor(((slot % ${SLOTS_PER_SECOND}) + 1) * ${perSecond}::numeric / ${SENDING_SLOTS})
+            - floor((slot % ${SLOTS_PER_SECOND}) * ${perSecond}::numeric / ${SENDING_SLOTS}))::int END AS cap
         FROM target
       ),
       upsert AS (

@@ -44,6 +44,8 @@ try {
         windowSeconds: result.window.length,
         rateLimited429: result.rateLimited,
         syncSeconds: result.syncSeconds,
+        grantedByBudget: result.granted,
+        seenBySimulator: result.seen,
         window: result.window.join(' '),
         perSecond: result.allSeconds.join(' '),
       },

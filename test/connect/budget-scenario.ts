@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
+import pg from 'pg';
 import { CapabilityService } from '../../src/capabilities/service.ts';
 import { DocumentationService } from '../../src/documentation/service.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
@@ -10,7 +12,7 @@ import type { Store } from '../../src/store/index.ts';
 import { clientFor } from '../helpers/sim.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/skybridge.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = dirname(CLI.replace(/\/bin\/skybridge\.js$/, '/bin'));
 
 export interface ScenarioResult {
   /** Requests the simulator saw per wall-clock second while all three processes had work. */
@@ -23,6 +25,10 @@ export interface ScenarioResult {
   syncSeconds: number;
   /** Requests per second over the whole run (for the record). */
   allSeconds: number[];
+  /** Requests the shared budget granted in all (some may have gone unused when a slot ended first). */
+  granted: number;
+  /** API requests the simulator saw in all. */
+  seen: number;
 }
 
 /** Client notes on visits of the last week, enough to keep two delivery workers busy. */
@@ -102,7 +108,18 @@ export async function runThreeProcesses(options: {
     for (const child of children)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  const timer = setTimeout(kill, options.timeoutMs ?? 90_000);
+  const timer = setTimeout(kill, options.timeoutMs ?? 180_000);
+  const started = Date.now();
+  let previous: Record<string, number> = {};
+  const sampler = setInterval(() => {
+    const byRoute = sim.control.stats().byRoute;
+    const delta = Object.entries(byRoute)
+      .map(([route, n]) => [route, n - (previous[route] ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([route, n]) => `${route.replace(/^(GET|POST|PUT) \/v1\//, '$1 ')}:${n}`);
+    previous = byRoute;
+    if (process.env.BUDGET_TRACE) console.error(`+${Date.now() - started} ms ${delta.join(' ')}`);
+  }, 1000);
   try {
     const workers = [run(['docs', 'work']), run(['docs', 'work'])];
     const sync = run(['sync', '--full']);
@@ -114,25 +131,23 @@ export async function runThreeProcesses(options: {
     const errors: string[] = [];
     for (const child of children) child.stderr?.on('data', (chunk) => errors.push(String(chunk)));
     const syncExit = once(sync, 'exit');
-    const started = Date.now();
     const marks: string[] = [];
     const mark = (what: string) => marks.push(`${what} +${Date.now() - started} ms`);
     for (const [i, w] of workers.entries())
       void firstOutput(w, 'stdout').then(() => mark(`worker ${i} running`));
-    let previous: Record<string, number> = {};
-    const sampler = setInterval(() => {
-      const byRoute = sim.control.stats().byRoute;
-      const delta = Object.entries(byRoute)
-        .map(([route, n]) => [route, n - (previous[route] ?? 0)] as const)
-        .filter(([, n]) => n > 0)
-        .map(([route, n]) => `${route.replace(/^(GET|POST|PUT) \/v1\//, '$1 ')}:${n}`);
-      previous = byRoute;
-      if (process.env.BUDGET_TRACE) console.error(`+${Date.now() - started} ms ${delta.join(' ')}`);
-    }, 1000);
     // Workers print "running" once connected; the sync's first sign is its first caregiver read.
-    await Promise.all(workers.map((w) => firstOutput(w, 'stdout')));
+    await Promise.race([
+      Promise.all(workers.map((w) => firstOutput(w, 'stdout'))),
+      Promise.race(children.map((c) => once(c, 'exit'))).then(() => {
+        throw new Error(`a process ended before the workers ran:\n${errors.join('')}`);
+      }),
+    ]);
     const syncing = () => Object.keys(sim.control.stats().byRoute).some((r) => /practitioner/i.test(r));
-    while (!syncing()) await new Promise((r) => setTimeout(r, 20));
+    while (!syncing()) {
+      if (sync.exitCode !== null || workers.some((w) => w.exitCode !== null))
+        throw new Error(`a process ended before the sync began:\n${errors.join('')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const allRunning = Date.now();
     const syncStarted = Date.now();
     mark('sync reading caregivers');
@@ -152,6 +167,12 @@ export async function runThreeProcesses(options: {
     const to = Math.max(...seconds);
     const allSeconds = range(from, to).map((s) => stats.perSecond[String(s)] ?? 0);
     const window = range(first, last).map((s) => stats.perSecond[String(s)] ?? 0);
+    const pool = new pg.Client({ connectionString: databaseUrl });
+    await pool.connect();
+    const granted = Number(
+      (await pool.query('SELECT coalesce(sum(used), 0)::text AS n FROM rate_budget_slots')).rows[0].n,
+    );
+    await pool.end();
     if (code !== 0) throw new Error(`the sync exited with ${code}: ${syncOutput}\n${errors.join('')}`);
     return {
       window,
@@ -161,8 +182,11 @@ export async function runThreeProcesses(options: {
       syncExit: code as number | null,
       syncSeconds: (syncEnded - syncStarted) / 1000,
       allSeconds,
+      granted,
+      seen: allSeconds.reduce((a, b) => a + b, 0),
     };
   } finally {
+    clearInterval(sampler);
     clearTimeout(timer);
     kill();
   }

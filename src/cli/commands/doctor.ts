@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runDoctor } from '../../capabilities/doctor.ts';
 import { formatDoctorReport } from '../../capabilities/format.ts';
+import { inspectRateBudget } from '../../capabilities/rate-budget.ts';
 import { inspectStorage } from '../../capabilities/storage.ts';
 import { ConnectClient } from '../../connect/client.ts';
 import { startSimulator } from '../../simulator/index.ts';
@@ -53,6 +54,7 @@ export function doctorCommand(program: Command) {
           probeWrites: flags.probeWrites,
           simulatorProfile: sim ? flags.profile : undefined,
           storage: await inspectStorage(process.env),
+          rateBudget: sim ? undefined : await inspectRateBudget(client, process.env),
         });
         console.log(flags.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report));
         if (!report.authentication.ok) process.exitCode = 1;

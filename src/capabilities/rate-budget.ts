@@ -1,0 +1,58 @@
+import type { ConnectClient } from '../connect/client.ts';
+import { sharedBudgetUsage } from '../runtime/budget.ts';
+import { openStore } from '../store/index.ts';
+
+/** How this credential's requests are paced, as `doctor` shows it. */
+export interface RateBudgetReport {
+  /** `shared`: one budget for every process with this client id (PostgreSQL); `in-process`: one process. */
+  mode: 'shared' | 'in-process';
+  perSecond: number;
+  explanation: string;
+  /** Shared mode: what all processes together were granted in each of the last seconds, oldest first. */
+  lastSeconds?: number[] | undefined;
+  busiestSecond?: number | undefined;
+}
+
+export async function inspectRateBudget(
+  client: ConnectClient,
+  env: NodeJS.ProcessEnv,
+): Promise<RateBudgetReport> {
+  const perSecond = client.governor.ratePerSecond;
+  const inProcess: RateBudgetReport = {
+    mode: 'in-process',
+    perSecond,
+    explanation:
+      `${perSecond} requests/s (WELLSKY_RATE_LIMIT; the ceiling is 100/s per client id). The embedded store ` +
+      'is used by one process at a time, which paces itself.',
+  };
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore({ env, warn: () => {}, viaRunningService: true });
+  } catch {
+    return { ...inProcess, explanation: `${inProcess.explanation} (the store could not be opened)` };
+  }
+  try {
+    const usage = await sharedBudgetUsage(client, store, 10);
+    if (!usage) return inProcess;
+    return {
+      mode: 'shared',
+      perSecond,
+      explanation:
+        `${perSecond} requests/s shared by every Skybridge process using this client id on this ` +
+        'PostgreSQL (slots of 100 ms claimed in the database; the ceiling is 100/s per client id). ' +
+        'Set the same WELLSKY_RATE_LIMIT in every process.',
+      lastSeconds: usage.lastSeconds,
+      busiestSecond: usage.busiestSecond,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+export function formatRateBudget(report: RateBudgetReport): string {
+  const used =
+    report.lastSeconds === undefined
+      ? ''
+      : ` Last 10 s, all processes: ${report.lastSeconds.join(' ')} (busiest ${report.busiestSecond}).`;
+  return `Rate budget: ${report.mode} — ${report.explanation}${used}`;
+}

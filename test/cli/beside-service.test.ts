@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../../src/store/index.ts';
+import { engines } from '../helpers/stores.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/skybridge.js', import.meta.url));
+
+function baseEnv(store: { dataDir: string | null; databaseUrl: string | null }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    PORT: '0',
+    SKYBRIDGE_DEMO_CLIENTS: '8',
+    SKYBRIDGE_DEMO_CAREGIVERS: '5',
+    ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : { SKYBRIDGE_DATA_DIR: store.dataDir! }),
+  };
+}
+
+async function run(env: NodeJS.ProcessEnv, args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => {
+    stdout += String(c);
+  });
+  child.stderr.on('data', (c) => {
+    stderr += String(c);
+  });
+  const [code] = await once(child, 'exit');
+  return { code: code as number | null, stdout, stderr };
+}
+
+/** Starts `skybridge start` (demo agency) and resolves once it says it is ready. */
+async function startService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const service = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  service.stdout.on('data', (c) => {
+    output += String(c);
+  });
+  service.stderr.on('data', (c) => {
+    output += String(c);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (output.includes('Skybridge is ready')) resolve();
+    };
+    service.stdout.on('data', check);
+    service.once('exit', (code) =>
+      reject(new Error(`the service exited (${code}) before it was ready:\n${output}`)),
+    );
+  });
+  return service;
+}
+
+for (const engine of engines) {
+  test(`${engine.name}: keys create, docs list and lookup work beside a running service`, {
+    timeout: 300_000,
+  }, async () => {
+    const fixture = await engine.create();
+    after(() => fixture.dispose());
+    const env = baseEnv(fixture);
+    const service = await startService(env);
+    after(async () => {
+      if (service.exitCode === null) {
+        service.kill('SIGTERM');
+        await once(service, 'exit');
+      }
+    });
+
+    const created = await run(env, ['keys', 'create', '--name', 'beside-the-service', '--scope', 'read']);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout.trim(), /^sk_\S+$/, 'the new key is printed');
+    assert.match(created.stderr, /Created key "beside-the-service" \(read\)/);
+
+    const listed = await run(env, ['docs', 'list', '--json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(Array.isArray((JSON.parse(listed.stdout) as { items: unknown }).items), listed.stdout);
+
+    const found = await run(env, ['lookup', '--json', 'a']);
+    assert.equal(found.code, 0, found.stderr);
+    const answer = JSON.parse(found.stdout) as { kind: string; matches: unknown[] };
+    assert.equal(answer.kind, 'name');
+    assert.ok(answer.matches.length > 0, 'the mirror the service synced answers');
+
+    // The key really exists in the service's store: the service's own listing shows it.
+    const keys = await run(env, ['keys', 'list', '--json']);
+    assert.ok(
+      (JSON.parse(keys.stdout) as { name: string }[]).some((k) => k.name === 'beside-the-service'),
+      keys.stdout,
+    );
+
+    service.kill('SIGTERM');
+    const [code] = await once(service, 'exit');
+    assert.equal(code, 0, 'the service stopped cleanly with commands having used its store');
+  });
+}
+
+test('pglite: a folder held by a process that lends nothing is refused with what to do', {
+  timeout: 120_000,
+}, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-held-'));
+  after(() => rm(dataDir, { recursive: true, force: true }));
+  const store = await openStore({ dataDir, env: {}, warn: () => undefined });
+  after(() => store.close());
+  const result = await run(baseEnv({ dataDir, databaseUrl: null }), ['keys', 'list']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, new RegExp(`already open in process ${process.pid}`));
+  assert.match(result.stderr, /Stop that process/);
+});
