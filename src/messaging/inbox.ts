@@ -60,8 +60,9 @@ export class Inbox {
         this.o.now(),
       );
     } catch (error) {
+      // Left `received` under this worker's lease: the processor tries again once the lease has run
+      // out, so a handler that keeps failing is not called in a tight loop.
       this.o.onError?.(row.id, error);
-      await this.o.repo.releaseInbound(row.id, this.o.workerId).catch(() => undefined);
     }
   }
 

@@ -277,8 +277,9 @@ export class Messaging implements Messenger {
   /** One pass of the background work: due messages sent, stranded inbound texts processed. */
   async tick(): Promise<void> {
     await this.inbox.processPending();
-    while (this.outbox && (await this.outbox.deliverDue()) > 0) {
-      // keep going while there is due work
+    // Bounded: a backlog drains over a few ticks rather than holding one tick forever.
+    for (let pass = 0; pass < 50 && this.outbox; pass++) {
+      if ((await this.outbox.deliverDue()) === 0) break;
     }
   }
 

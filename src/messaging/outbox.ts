@@ -40,8 +40,9 @@ export class Outbox {
       try {
         await this.deliver(message);
       } catch (error) {
+        // The claim is kept until its lease runs out: a message that keeps failing is retried once a
+        // lease, not in a tight loop.
         this.o.onError?.(message.id, error);
-        await this.o.repo.releaseClaim(message.id, this.o.workerId).catch(() => undefined);
       }
     }
     return claimed.length;

@@ -205,15 +205,6 @@ export class MessagingRepo {
     return result.numUpdatedRows > 0n;
   }
 
-  async releaseClaim(id: string, workerId: string): Promise<void> {
-    await this.db
-      .updateTable('outbound_messages')
-      .set({ claimed_by: null, claim_expires_at: null })
-      .where('id', '=', id)
-      .where('claimed_by', '=', workerId)
-      .execute();
-  }
-
   /**
    * The one place an outgoing message changes state. Refuses (returns the row unchanged, moved=false)
    * any move `states.ts` does not allow, so a late or repeated status can never move it backwards.
@@ -377,15 +368,6 @@ export class MessagingRepo {
       .where('claimed_by', '=', workerId)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
-  }
-
-  async releaseInbound(id: string, workerId: string): Promise<void> {
-    await this.db
-      .updateTable('inbound_messages')
-      .set({ claimed_by: null, claim_expires_at: null })
-      .where('id', '=', id)
-      .where('claimed_by', '=', workerId)
-      .execute();
   }
 
   listInbound(options: MessageListOptions = {}): Promise<InboundMessage[]> {
