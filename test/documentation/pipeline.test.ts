@@ -5,6 +5,10 @@ import { clock, logsWith, pipeline, until, visitsOf } from '../helpers/docs.ts';
 import { simulator } from '../helpers/sim.ts';
 import { pgliteEngine, postgresEngine } from '../helpers/stores.ts';
 
+// submit() answers as soon as the first delivery attempt settles; the long bound only matters on a busy
+// machine, where a short one would turn slowness into a wrong state.
+const SETTLE = { waitMs: 120_000 };
+
 for (const factory of [pgliteEngine, postgresEngine]) {
   describe(`documentation pipeline on ${factory.name}`, async () => {
     const engine = await factory.create();
@@ -25,7 +29,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
           text: 'Ate well, walked to the mailbox.',
           at: visit.middle,
         },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(item.state, 'delivered', item.reason ?? item.lastError ?? '');
       assert.equal(item.route, 'task-log');
@@ -48,7 +52,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
           text: 'Note',
           at: visit.middle,
         },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(item.state, 'held');
       assert.match(item.reason!, /no visit of this client with caregiver/);
@@ -63,8 +67,8 @@ for (const factory of [pgliteEngine, postgresEngine]) {
         at: visit.middle,
         key: `k-${factory.name}`,
       };
-      const first = await service.submit(request, { waitMs: 10_000 });
-      const second = await service.submit(request, { waitMs: 10_000 });
+      const first = await service.submit(request, SETTLE);
+      const second = await service.submit(request, SETTLE);
       assert.equal(first.created, true);
       assert.equal(second.created, false);
       assert.equal(second.item.id, first.item.id);
@@ -81,7 +85,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
           text: 'Fell asleep early.',
           at: '2026-02-12T08:30',
         },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(item.state, 'held');
       assert.equal(item.holdCode, 'no-visit');
@@ -103,7 +107,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
     test('caregiver and prospect notes are held with a reason; the agency setting sends them as office tasks', async () => {
       const caregiverNote = await service.submit(
         { kind: 'caregiver-note', caregiverId: recent[0]!.caregiverId, text: 'Wants more weekend hours' },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(caregiverNote.item.state, 'held');
       assert.match(caregiverNote.item.reason!, /no route for notes on a caregiver's profile/);
@@ -112,13 +116,13 @@ for (const factory of [pgliteEngine, postgresEngine]) {
         .find((p) => p.meta?.tag?.some((t) => t.code === 'isClient' && t.display === 'false'))!;
       const prospectNote = await service.submit(
         { kind: 'prospect-note', prospectId: String(prospect.id), text: 'Called back' },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(prospectNote.item.state, 'held');
       const withSetting = pipeline(store, sim, { env: { SKYBRIDGE_PROFILE_NOTES_AS_OFFICE_TASKS: 'true' } });
       const sent = await withSetting.service.submit(
         { kind: 'caregiver-note', caregiverId: recent[0]!.caregiverId, text: 'Renewed CPR card' },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(sent.item.state, 'delivered');
       assert.equal(sent.item.route, 'admin-task');
@@ -136,7 +140,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
           priority: 'high',
           due: '2026-02-13',
         },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(item.state, 'held');
       assert.equal(item.holdCode, 'capability');
@@ -157,7 +161,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       const text = sentences.join(' ');
       const { item } = await service.submit(
         { kind: 'client-note', clientId: visit.clientId, text, at: visit.middle },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(item.state, 'delivered');
       const logs = logsWith(sim, item.reference);
@@ -178,7 +182,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       sim.control.setFaults({ lostResponseRate: 1 });
       const { item } = await service.submit(
         { kind: 'client-note', clientId: visit.clientId, text: 'Answer lost', at: visit.middle },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       sim.control.setFaults({ lostResponseRate: 0 });
       assert.equal(item.state, 'pending', 'not reported as delivered, not failed');
@@ -199,10 +203,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
     test('an office task whose answer was lost is held for a person, never re-sent on its own', async () => {
       const before = sim.control.adminTasks().length;
       sim.control.setFaults({ lostResponseRate: 1 });
-      const { item } = await service.submit(
-        { kind: 'office-task', title: 'Lost answer task' },
-        { waitMs: 10_000 },
-      );
+      const { item } = await service.submit({ kind: 'office-task', title: 'Lost answer task' }, SETTLE);
       sim.control.setFaults({ lostResponseRate: 0 });
       await until(async () => {
         await worker!.runOnce();
@@ -269,7 +270,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
           text: 'Bell\u0007 rang\u0000 twice',
           at: visit.middle,
         },
-        { waitMs: 10_000 },
+        SETTLE,
       );
       assert.equal(sanitized, 2);
       assert.equal(item.state, 'delivered');
