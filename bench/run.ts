@@ -2,6 +2,7 @@
 // (console.table). `npm run bench -- mirror` runs only the sections whose name contains "mirror".
 import type { BenchSection } from './section.ts';
 import { documentationSection } from './sections/documentation.ts';
+import { intakeSection } from './sections/intake.ts';
 import { mirrorSection } from './sections/mirror.ts';
 import { operationsSection } from './sections/operations.ts';
 import { serviceSection } from './sections/service.ts';
@@ -11,6 +12,7 @@ export const sections: BenchSection[] = [
   mirrorSection,
   serviceSection,
   operationsSection,
+  intakeSection,
 ];
 
 const wanted = process.argv.slice(2);

@@ -21,22 +21,22 @@ export type MatchDecision =
 const PHONE_FILTERS = ['mobile_phone', 'home_phone', 'work_phone'] as const;
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
+/** Whether this WellSky record is the one Skybridge created for the marker (its `externalId` tag). */
+export function carriesMarker(record: WellSkyPerson, marker: string): boolean {
+  return tagValue(record.meta, 'externalId') === marker;
+}
+
 /**
- * The record a lost create left behind, by the marker in its `externalId` tag. The tag is checked on
- * every result, so a WellSky that ignored the `external_id` filter (facts §2.2: no custom-field search,
- * [C]) cannot produce a false match; if the filter finds nothing, a name search is checked the same way.
+ * The record a lost create left behind, by the `external_id` filter. The tag is checked on every result,
+ * so a WellSky that ignores the filter (facts §2.2: no custom-field search, [C]) cannot produce a false
+ * match; the caller also checks the person searches' results, which find it where the filter does not.
  */
 export async function findByMarker(
   people: PeoplePort,
   kind: WellSkyKind,
   marker: string,
-  request: PersonRequest,
 ): Promise<WellSkyPerson | undefined> {
-  const carries = (r: WellSkyPerson) => tagValue(r.meta, 'externalId') === marker;
-  const byFilter = (await people.search(kind, { external_id: marker })).find(carries);
-  if (byFilter) return byFilter;
-  const byName = await people.search(kind, { first_name: request.givenName, last_name: request.familyName });
-  return byName.find(carries);
+  return (await people.search(kind, { external_id: marker })).find((r) => carriesMarker(r, marker));
 }
 
 /**

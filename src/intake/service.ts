@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConnectError } from '../connect/errors.ts';
 import type { IntakeKind, IntakeLink, LinkState } from '../store/index.ts';
 import { IntakeRequestError, IntakeUnavailableError } from './errors.ts';
-import { type Candidate, decide, findByMarker, findCandidates } from './match.ts';
+import { type Candidate, carriesMarker, decide, findByMarker, findCandidates } from './match.ts';
 import type { PeoplePort, WellSkyPerson } from './people.ts';
 import type { IntakeRepo, LinkKey } from './repo.ts';
 import { IntakeKey, markerFor, type PersonRequest, parsePersonRequest, requestHash } from './requests.ts';
@@ -289,11 +289,12 @@ class Job {
 
   private async firstSighting(): Promise<IntakeAnswer> {
     // Always look for the marker first: a create from an earlier call may have landed without its answer.
-    const mine = await this.search(() =>
-      findByMarker(this.people, this.wellsky, this.link.marker, this.request),
-    );
-    if (mine) return this.recovered(mine.id);
+    const byFilter = await this.search(() => findByMarker(this.people, this.wellsky, this.link.marker));
+    if (byFilter) return this.recovered(byFilter.id);
     const found = await this.search(() => findCandidates(this.people, this.wellsky, this.request));
+    // Where WellSky ignores the filter, the name and phone searches still return the record: its tag tells.
+    const mine = [...found.records.values()].find((r) => carriesMarker(r, this.link.marker));
+    if (mine) return this.recovered(mine.id);
     const decision = decide(found, this.request, this.target.promotes, KINDS[this.kind]);
     if (decision.decision === 'ambiguous') {
       this.link = await this.repo.held(this.link.id, this.holder, {
