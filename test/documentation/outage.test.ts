@@ -65,7 +65,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
           const states = await Promise.all(items.map((i) => service.get(i.id)));
           return states.every((i) => i!.state === 'delivered');
         },
-        30_000,
+        120_000,
         'every note delivered',
       );
       for (const item of items)

@@ -190,7 +190,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       assert.equal(logsWith(sim, item.reference).length, 1, 'WellSky has it');
       await until(
         async () => (await worker!.runOnce()) > 0 || (await service.get(item.id))!.state !== 'pending',
-        10_000,
+        120_000,
         'retry',
       );
       await until(async () => {

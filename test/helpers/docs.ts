@@ -68,7 +68,15 @@ export function logsWith(sim: RunningSimulator, reference: string) {
   return sim.control.taskLogs().filter((log) => log.description.includes(`Ref ${reference}`));
 }
 
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = 'condition') {
+/**
+ * Polls `check` until it holds. The bound only names what never happened; it is generous because a busy
+ * machine may be ten times slower than an idle one (each test file also has a timeout, see run-tests.js).
+ */
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 120_000,
+  what = 'condition',
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
