@@ -20,6 +20,7 @@ import { simulatorCommand } from './commands/simulator.ts';
 import { startCommand } from './commands/start.ts';
 import { subscriptionsCommand } from './commands/subscriptions.ts';
 import { syncCommand } from './commands/sync.ts';
+import { twilioSimulatorCommand } from './commands/twilio-simulator.ts';
 import { watchCommand } from './commands/watch.ts';
 
 const program = new Command()
@@ -29,6 +30,7 @@ const program = new Command()
   .exitOverride();
 
 simulatorCommand(program);
+twilioSimulatorCommand(program);
 doctorCommand(program);
 docsCommand(program);
 intakeCommand(program);
