@@ -3,6 +3,7 @@
 import type { BenchSection } from './section.ts';
 import { documentationSection } from './sections/documentation.ts';
 import { intakeSection } from './sections/intake.ts';
+import { messagingSection } from './sections/messaging.ts';
 import { mirrorSection } from './sections/mirror.ts';
 import { operationsSection } from './sections/operations.ts';
 import { serviceSection } from './sections/service.ts';
@@ -13,6 +14,7 @@ export const sections: BenchSection[] = [
   serviceSection,
   operationsSection,
   intakeSection,
+  messagingSection,
 ];
 
 const wanted = process.argv.slice(2);
