@@ -111,6 +111,35 @@ for (const engine of engines) {
       stage: 'first call',
     };
 
+    // An open upcoming shift and a fill campaign on it, for the fill examples (made here when the seed has none).
+    const openShift = async () =>
+      f.app.store.db
+        .selectFrom('shifts')
+        .select(['appointment_id', 'start_at'])
+        .where('is_open', '=', true)
+        .where('removed_at', 'is', null)
+        .where('start_at', '>', new Date(f.app.now().getTime() + 6 * 3_600_000))
+        .orderBy('start_at')
+        .executeTakeFirst();
+    let open = await openShift();
+    if (!open) {
+      const start = new Date(f.app.now().getTime() + 26 * 3_600_000);
+      f.app.simulator!.control.addOneOffShift({
+        clientId: client.id,
+        caregiverId: null,
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
+      });
+      await f.app.runSync();
+      open = await openShift();
+    }
+    assert.ok(open, 'an open upcoming shift');
+    const toFill = {
+      shiftId: open.appointment_id,
+      date: DateTime.fromJSDate(open.start_at, { zone: f.app.timezone }).toISODate()!,
+    };
+    const fill = (await f.app.fills.service.start(toFill)).campaign;
+
     // One valid request per documented operation. A documented operation missing here fails the test,
     // so every new route gets exercised against its own document.
     const spare = await f.keys.create('contract-spare', 'read');
@@ -191,6 +220,13 @@ for (const engine of engines) {
       'post /api/v1/keys': { url: '/api/v1/keys', body: { name: 'contract-created', scope: 'read' } },
       'post /api/v1/keys/{id}/revoke': { url: `/api/v1/keys/${spare.key.id}/revoke`, body: {} },
       'get /api/v1/messages': { url: '/api/v1/messages?direction=outbound&limit=5' },
+      'post /api/v1/shifts/{id}/fill': {
+        url: `/api/v1/shifts/${toFill.shiftId}/fill`,
+        body: { date: toFill.date },
+      },
+      'get /api/v1/fills': { url: '/api/v1/fills?limit=5' },
+      'get /api/v1/fills/{id}': { url: `/api/v1/fills/${fill.id}` },
+      'post /api/v1/fills/{id}/cancel': { url: `/api/v1/fills/${fill.id}/cancel`, body: { by: 'Test' } },
       'get /api/v1/reports/operations': { url: '/api/v1/reports/operations?from=2026-01-20&to=2026-02-12' },
       'post /api/v1/messages/inbound': {
         url: '/api/v1/messages/inbound',

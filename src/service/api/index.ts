@@ -1,5 +1,6 @@
 import { adminRoutes } from './admin.ts';
 import { documentationRoutes } from './documentation.ts';
+import { fillRoutes } from './fills.ts';
 import { intakeRoutes } from './intake.ts';
 import { keyRoutes } from './keys.ts';
 import { messagesRoutes } from './messages.ts';
@@ -18,6 +19,7 @@ export const apiRoutes: ApiRoute[] = [
   ...adminRoutes,
   ...keyRoutes,
   ...operationsRoutes,
+  ...fillRoutes,
   ...messagesRoutes,
   ...reportsRoutes,
 ];
