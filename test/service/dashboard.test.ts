@@ -1,83 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { SkybridgeApp } from '../../src/runtime/app.ts';
-import { dashboardHtml } from '../../src/service/dashboard/index.ts';
+import { KeyRepo } from '../../src/service/keys.ts';
+import { buildServer } from '../../src/service/server.ts';
 import { visitsOf } from '../helpers/docs.ts';
 import { pgliteEngine } from '../helpers/stores.ts';
 import { smallApp } from './mcp-helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const KEY = 'sk_test_dashboard_key_0123456789';
-
-/**
- * The handful of /api/v1 routes the page calls, on the REAL app objects, shaped as the HTTP contract
- * says. (The real service is written alongside; this keeps the page's test independent of it.)
- */
-function testServer(app: SkybridgeApp) {
-  const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'x-skybridge-wellsky': 'simulated' });
-    res.end(JSON.stringify(body));
-  };
-  const readBody = async (req: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-  };
-  return createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/dashboard') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-skybridge-wellsky': 'simulated' });
-      res.end(dashboardHtml());
-      return;
-    }
-    if (req.headers.authorization !== `Bearer ${KEY}`)
-      return send(res, 401, { error: { code: 'unauthorized', message: 'missing or unknown API key' } });
-    try {
-      const action = url.pathname.match(/^\/api\/v1\/documentation\/([^/]+)\/(retry|resolve)$/);
-      if (req.method === 'POST' && action) {
-        const body = await readBody(req);
-        const item =
-          action[2] === 'retry'
-            ? await app.docs.service.retry(action[1]!, body.by)
-            : await app.docs.service.resolve(action[1]!, body);
-        return send(res, 200, { item });
-      }
-      if (url.pathname === '/api/v1/documentation') {
-        const state = url.searchParams.get('state');
-        const items = await app.docs.service.list({
-          ...(state ? { state: state as 'held' } : {}),
-          limit: Number(url.searchParams.get('limit') ?? 50),
-        });
-        return send(res, 200, { items });
-      }
-      if (url.pathname === '/api/v1/capabilities')
-        return send(res, 200, { capabilities: await app.docs.capabilities!.rows() });
-      if (url.pathname === '/api/v1/sync') {
-        // The service's shape: recent runs, newest first.
-        const last = app.lastSync!;
-        const run = {
-          id: last.runId,
-          kind: last.kind,
-          status: last.status,
-          startedAt: last.startedAt,
-          finishedAt: last.finishedAt,
-          counts: last.counts,
-          errors: last.errors,
-        };
-        return send(res, 200, { ready: app.ready, runs: [run] });
-      }
-      if (url.pathname === '/api/v1/callouts') return send(res, 200, { items: [] });
-      return send(res, 404, { error: { code: 'not-found', message: 'no such route' } });
-    } catch (error) {
-      return send(res, 400, { error: { code: 'invalid', message: (error as Error).message } });
-    }
-  });
-}
 
 async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
@@ -128,10 +62,37 @@ describe('staff dashboard in Chromium', async () => {
     { waitMs: 10_000 },
   );
 
-  const http = testServer(app);
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  after(() => new Promise<void>((resolve) => http.close(() => resolve())));
-  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  // The real service, as `npm start` builds it (API, MCP, dashboard, security headers), on this app.
+  const { token: KEY } = await new KeyRepo(store).create('office', 'admin');
+  const http = buildServer(app, { logger: false });
+  await http.listen({ port: 0, host: '127.0.0.1' });
+  after(() => http.close());
+  const base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
+  const api = async (method: 'GET' | 'POST', path: string, body?: object) => {
+    const answer = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+  };
+
+  // A call-out through the API: the next assigned shift a day or more ahead of the agency clock.
+  const upcoming = await store.db
+    .selectFrom('shifts')
+    .select(['appointment_id', 'caregiver_id', 'start_at'])
+    .where('caregiver_id', 'is not', null)
+    .where('removed_at', 'is', null)
+    .where('start_at', '>', new Date(app.now().getTime() + 24 * 3_600_000))
+    .orderBy('start_at')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  const callOut = await api('POST', '/api/v1/callouts', {
+    caregiver: upcoming.caregiver_id,
+    shiftId: upcoming.appointment_id,
+    date: DateTime.fromJSDate(upcoming.start_at, { zone: app.timezone }).toISODate(),
+    reason: 'sick',
+  });
   const browser = await launch();
   after(() => browser.close());
   await mkdir('artifacts', { recursive: true });
@@ -140,11 +101,29 @@ describe('staff dashboard in Chromium', async () => {
     assert.equal(noVisit.item.state, 'held');
     assert.equal(caregiverNote.item.state, 'held');
     assert.equal(delivered.item.state, 'delivered', delivered.item.reason ?? '');
+    assert.equal(callOut.status, 201, JSON.stringify(callOut.body));
+  });
+
+  test('the page is served with a strict Content-Security-Policy and runs under it', async () => {
+    const answer = await fetch(`${base}/dashboard`);
+    const csp = answer.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /style-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
+    const html = await answer.text();
+    assert.doesNotMatch(html, /<style>|<script>(?!<\/script>)|\sstyle="/, 'no inline script or style');
   });
 
   test('at 1280×800: sign in, held first with reasons, retry and resolve change the state', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     after(() => page.close());
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+    });
+    page.on('pageerror', (e) => violations.push(e.message));
     await page.goto(`${base}/dashboard`);
     const source = await page.content();
     assert.doesNotMatch(source, /Newman|Fell asleep|weekend hours/, 'no agency data in the page itself');
@@ -160,7 +139,7 @@ describe('staff dashboard in Chromium', async () => {
     assert.match((await page.textContent('#banner')) ?? '', /SIMULATED WellSky/);
 
     const states = await page
-      .locator('li.item')
+      .locator('#queue-list li.item')
       .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-state')));
     assert.deepEqual(states.slice(0, 2), ['held', 'held']);
     assert.equal(states.at(-1), 'delivered');
@@ -176,7 +155,12 @@ describe('staff dashboard in Chromium', async () => {
     assert.ok((await page.locator('#cap-body tr').count()) > 5);
     assert.match((await page.textContent('#cap-legend')) ?? '', /no-such-route/);
     assert.match((await page.textContent('#sync-body')) ?? '', /sync finished/);
-    assert.match((await page.textContent('#callout-body')) ?? '', /None yet/);
+    assert.match(
+      (await page.textContent('#callout-body')) ?? '',
+      new RegExp(`caregiver ${upcoming.caregiver_id}`),
+      'the call-out reported through the API is listed',
+    );
+    assert.deepEqual(violations, [], 'the page runs under its CSP without a violation or an error');
     assert.match((await page.textContent('#sync-body')) ?? '', /seen/);
     await page.screenshot({ path: 'artifacts/dashboard-1280.png', fullPage: true });
 

@@ -2,14 +2,24 @@ import { readFileSync } from 'node:fs';
 import { CAPABILITY_MEANINGS } from '../mcp/tools-capabilities.ts';
 import { STYLES } from './styles.ts';
 
-/** The browser script, read once; it is plain JavaScript, so there is nothing to build. */
-const SCRIPT = readFileSync(new URL('./client.js', import.meta.url), 'utf8');
+/**
+ * The page's script and styles, served as files of their own (`/dashboard/app.js`, `/dashboard/app.css`):
+ * the Content-Security-Policy allows scripts and styles from this origin only, never inline ones, so
+ * injected markup could not run code even if some text ever slipped past textContent.
+ */
+export const DASHBOARD_ASSETS = {
+  '/dashboard/app.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('./client.js', import.meta.url), 'utf8'),
+  },
+  '/dashboard/app.css': { type: 'text/css; charset=utf-8', body: STYLES },
+} as const;
 
 /** JSON inside a <script> element: `<` escaped so no value can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 /**
- * The staff dashboard: one self-contained page (inline CSS and JS, no CDN). It holds no agency data:
+ * The staff dashboard: one page, its script and styles served beside it (no CDN). It holds no agency data:
  * it asks for an API key (kept in sessionStorage, gone when the tab closes) and reads everything from
  * `/api/v1` with it.
  */
@@ -21,13 +31,13 @@ export function dashboardHtml(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Skybridge — office dashboard</title>
-<style>${STYLES}</style>
+<link rel="stylesheet" href="/dashboard/app.css">
 </head>
 <body>
 <div id="banner" role="status">SIMULATED WellSky — a demo agency with synthetic people. Nothing here is real agency data, and nothing done here reaches the real WellSky.</div>
 <header>
   <h1>Skybridge · office dashboard</h1>
-  <span id="which" class="muted" style="color:#dfe6f2"></span>
+  <span id="which" class="muted"></span>
   <button type="button" id="reload">Refresh</button>
   <button type="button" id="sign-out">Sign out</button>
 </header>
@@ -71,7 +81,7 @@ export function dashboardHtml(): string {
   </section>
 </main>
 <script type="application/json" id="capability-meanings">${scriptJson(CAPABILITY_MEANINGS)}</script>
-<script>${SCRIPT}</script>
+<script src="/dashboard/app.js"></script>
 </body>
 </html>
 `;

@@ -6,6 +6,7 @@ export const STYLES = `
 body { margin:0; font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); background:var(--bg); }
 header { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:center; padding:.75rem 1rem; background:#20304a; color:#fff; }
 header h1 { font-size:1.1rem; margin:0; flex:1 1 auto; }
+#which { color:#dfe6f2; }
 header button { background:transparent; color:#fff; border:1px solid #ffffff80; }
 #banner { display:none; padding:.6rem 1rem; background:#ffe08a; color:#3d2e00; font-weight:600; border-bottom:2px solid #c99a00; }
 #banner.show { display:block; }
