@@ -49,6 +49,7 @@ export function boardHtml(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Skybridge — office board</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/dashboard/board.css">
 </head>
 <body>
