@@ -74,6 +74,30 @@ for (const factory of engines) {
       assert.equal((await m.get(deferred.messageId))?.state, 'delivered');
     });
 
+    it('two senders working the same outbox send each of 40 messages exactly once', async () => {
+      const clock = new TestClock(new Date('2026-03-03T05:30:00Z')); // 22:30: everything waits
+      const a = messaging(store, clock);
+      const b = messaging(store, clock);
+      const ids: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const r = await a.send(offer(`both-${i}`, { to: `720555${String(1000 + i)}` }));
+        assert.equal(r.state, 'queued');
+        ids.push(r.messageId);
+      }
+      clock.set(new Date('2026-03-03T14:00:00Z'));
+      await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+      const rows = await store.db.selectFrom('outbound_messages').select(['state', 'attempts']).execute();
+      assert.equal(rows.length, 40);
+      assert.ok(rows.every((r) => r.state === 'delivered' && r.attempts === 1));
+      const sent = await store.db
+        .selectFrom('message_transitions')
+        .select(['message_id'])
+        .where('to_state', '=', 'sent')
+        .execute();
+      assert.equal(sent.length, 40);
+      assert.equal(new Set(sent.map((s) => s.message_id)).size, 40);
+    });
+
     it('quiet hours "off" sends at night', async () => {
       const clock = new TestClock(new Date('2026-03-03T05:30:00Z'));
       const m = messaging(store, clock, { quietHours: null });
