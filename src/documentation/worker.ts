@@ -196,6 +196,14 @@ export class DeliveryWorker {
     if (now - this.lastReplay < this.o.replayEveryMs) return;
     this.lastReplay = now;
     await this.replay(['no-visit', 'visit-refused']);
+    // A vendor-side upload failure ends without any capability changing, so held documents are retried
+    // on the same schedule (each try reads the profile back before uploading again).
+    const documents = await this.o.repo.requeueHeld({
+      filter: { kind: 'document', codes: ['capability'] },
+      actor: this.workerId,
+    });
+    if (documents.length > 0)
+      this.emit({ type: 'replayed', detail: `${documents.length} held documents requeued` });
   }
 
   private async processAll(items: DocumentationItem[]) {
