@@ -26,7 +26,9 @@ const TOOLS = [
   'record_text_reply',
   'replacement_candidates',
   'report_call_out',
+  'shift_fill_status',
   'shifts',
+  'start_shift_fill',
   'upsert_applicant',
   'upsert_prospect',
 ];

@@ -5,6 +5,7 @@ import type { ToolContext } from './context.ts';
 import type { Scope } from './results.ts';
 import { registerCapabilityTools } from './tools-capabilities.ts';
 import { registerDocumentationTools } from './tools-docs.ts';
+import { registerFillTools } from './tools-fill.ts';
 import { registerIntakeTools } from './tools-intake.ts';
 import { registerMessageTools } from './tools-messages.ts';
 import { registerMirrorTools } from './tools-mirror.ts';
@@ -64,6 +65,7 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
   registerDocumentationTools(server, ctx);
   registerIntakeTools(server, ctx);
   registerOperationTools(server, ctx);
+  registerFillTools(server, ctx);
   registerCapabilityTools(server, ctx);
   registerMessageTools(server, ctx);
   registerReportTools(server, ctx);
