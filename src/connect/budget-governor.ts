@@ -43,6 +43,9 @@ export class SharedBudgetGovernor {
   private tokensUntil = 0;
   private fromSlot = 0;
   private pumping = false;
+  private roundTripMs = 0;
+  private slotOffsetMs: number | undefined;
+  private slotMs = 100;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxClaim: number;
@@ -70,6 +73,12 @@ export class SharedBudgetGovernor {
     });
   }
 
+  /** The slot under way at local time `at` (0 until a first answer told the clocks' offset). */
+  private slotAt(at: number): number {
+    if (this.slotOffsetMs === undefined) return 0;
+    return Math.floor((at + this.slotOffsetMs) / this.slotMs);
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
@@ -90,8 +99,12 @@ export class SharedBudgetGovernor {
 
   private async claim(): Promise<void> {
     let grant: SlotGrant;
+    const asked = this.now();
     try {
-      grant = await this.options.budget.claim(Math.min(this.waiters.length, this.maxClaim), this.fromSlot);
+      grant = await this.options.budget.claim(
+        Math.min(this.waiters.length, this.maxClaim),
+        Math.max(this.fromSlot, this.slotAt(asked + 1.5 * this.roundTripMs)),
+      );
     } catch {
       // The budget's store is unreachable: keep working, slower than any share could be, and ask again
       // for the next request. The request itself will likely fail on the same outage anyway.
@@ -100,6 +113,12 @@ export class SharedBudgetGovernor {
       this.waiters.shift()?.();
       return;
     }
+    const answered = this.now();
+    // A slow answer (a busy machine) would hand out slots already over: measure the round trip and
+    // claim that far ahead. The slot numbers tell where the database's clock is relative to ours.
+    this.roundTripMs = 0.7 * this.roundTripMs + 0.3 * (answered - asked);
+    this.slotOffsetMs = grant.slot * grant.slotMs - (answered + grant.startsInMs);
+    this.slotMs = grant.slotMs;
     if (grant.granted === 0) {
       this.fromSlot = grant.slot + 1;
       return;
@@ -107,7 +126,7 @@ export class SharedBudgetGovernor {
     this.fromSlot = grant.slot;
     // The slot's times are the database's, measured before the answer travelled back: starting from
     // the local "now" after it arrived only makes this process start (and stop) a little late.
-    const start = this.now() + grant.startsInMs;
+    const start = answered + grant.startsInMs;
     this.tokens = grant.granted;
     this.tokensUntil = start + grant.slotMs;
     if (grant.startsInMs > 0) await this.sleep(grant.startsInMs);

@@ -22,7 +22,7 @@ test('a full sync and two delivery workers, three processes with one credential,
   await store.close();
 
   const result = await runThreeProcesses({ sim, databaseUrl: engine.databaseUrl!, budget: BUDGET });
-  const detail = `per second: ${result.allSeconds.join(' ')} (window: ${result.window.join(' ')})`;
+  const detail = `per second: ${result.allSeconds.join(' ')} (window: ${result.window.join(' ')}); granted ${result.granted}, seen ${result.seen}`;
   assert.ok(result.window.length >= 5, `the three processes had work together long enough: ${detail}`);
   assert.ok(
     result.busiestSecond <= CEILING,

@@ -1,0 +1,5 @@
+import { pgliteEngine } from '../helpers/stores.ts';
+import { besideServiceTest, refusedTest } from './beside-service.ts';
+
+besideServiceTest(pgliteEngine);
+refusedTest();
