@@ -37,7 +37,7 @@ for (const engine of engines) {
               .where('claimed_by', 'is not', null)
               .execute()
           ).length > 0,
-        10_000,
+        120_000,
         'the worker to claim an item',
       );
       await f.shutdown();
