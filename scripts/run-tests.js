@@ -18,7 +18,7 @@ const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 // Node 20 applies --test-timeout to each file as a whole: a file that hangs (a child that never exits, a
 // handle left open) fails the run after this long instead of hanging it. Generous, because a busy machine
 // may run a healthy file ten times slower than an idle one.
-const timeoutMs = process.env.TEST_TIMEOUT_MS ?? '300000';
+const timeoutMs = process.env.TEST_TIMEOUT_MS ?? '600000';
 const runner = spawn(
   process.execPath,
   [

@@ -6,7 +6,7 @@ import { KILL_POINTS, killScenario } from './kill-scenario.ts';
 // Each kill lands at a chosen point of an attempt (see KILL_POINTS) and the scenario proves it did, so
 // one kill per point covers what fifty kills at random moments only made likely, and never proved.
 test('PostgreSQL store: a delivery worker SIGKILLed at each point of an attempt loses nothing and duplicates nothing', {
-  timeout: 300_000,
+  timeout: 600_000,
 }, async () => {
   const engine = await postgresEngine.create();
   after(() => engine.dispose());

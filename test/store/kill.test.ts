@@ -57,7 +57,7 @@ describe('kill -9 against the embedded store', () => {
   });
 
   it('keeps every acknowledged item over five SIGKILLs in the middle of submitting', {
-    timeout: 300_000,
+    timeout: 600_000,
   }, async () => {
     const acked: string[] = [];
     for (const [run, killAfter] of [3, 8, 15, 25, 40].entries()) {
