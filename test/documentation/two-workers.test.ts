@@ -59,7 +59,7 @@ test('two workers on one PostgreSQL deliver 500 notes, each exactly once', async
   after(() => Promise.all(workers.map((w) => w.stop())));
   await until(
     async () => (await a.repo.list({ state: 'pending', limit: 1 })).length === 0,
-    60_000,
+    120_000,
     'queue drained',
   );
   await Promise.all(workers.map((w) => w.stop()));
