@@ -1,7 +1,12 @@
 import { DateTime } from 'luxon';
 import type { ConnectClient } from '../connect/client.ts';
 import { ConnectError } from '../connect/errors.ts';
-import { type CapabilityStatus, interpret } from './interpret.ts';
+import {
+  AGENCY_MISMATCH_EXPLANATION,
+  type CapabilityStatus,
+  interpret,
+  isAgencyMismatch,
+} from './interpret.ts';
 import { PROBES, type ProbeContext, type ProbeKind } from './probes.ts';
 import type { RateBudgetReport } from './rate-budget.ts';
 
@@ -19,7 +24,14 @@ export interface CapabilityResult {
 export interface DoctorReport {
   checkedAt: string;
   target: { baseUrl: string; simulator: boolean; profile?: string | undefined };
-  configuration: { clientId: string; agencyId: string | null; timezone: string; rateLimitPerSecond: number };
+  configuration: {
+    clientId: string;
+    agencyId: string | null;
+    timezone: string;
+    rateLimitPerSecond: number;
+    /** Whether WellSky accepted WELLSKY_AGENCY_ID for these credentials; null when not set or not known. */
+    agencyIdMatches: boolean | null;
+  };
   authentication: {
     ok: boolean;
     explanation: string;
@@ -73,6 +85,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       agencyId: client.config.agencyId ?? null,
       timezone: client.config.timezone,
       rateLimitPerSecond: client.config.rateLimitPerSecond,
+      agencyIdMatches: null,
     },
     authentication: { ok: false, explanation: '' },
     capabilities: [],
@@ -100,6 +113,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   }
 
   const context = await discoverContext(client, now, report.findings);
+  report.configuration.agencyIdMatches = await checkAgencyId(client);
   for (const probe of PROBES) {
     const result = await runProbe(client, probe, context);
     report.capabilities.push(result);
@@ -107,6 +121,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   await checkActiveFilterQuirk(client, report.findings);
   if (options.probeWrites) {
     report.capabilities.push(...(await realWrites(client, context, now)));
+  }
+  if (report.capabilities.some((c) => c.explanation === AGENCY_MISMATCH_EXPLANATION)) {
+    report.configuration.agencyIdMatches = false;
+  }
+  if (report.configuration.agencyIdMatches === false) {
+    report.findings.unshift(
+      `The agency id ${client.config.agencyId} does not match these credentials: WellSky answers 403 ` +
+        '"Access denied. Invalid agencyId." on every call that carries it (notes, office tasks, documents, ' +
+        'people writes). Check WELLSKY_AGENCY_ID: it must be the agency these API credentials belong to. ' +
+        'This is not a permission to ask WellSky for.',
+    );
   }
   for (const c of report.capabilities) report.summary[c.status]++;
   return report;
@@ -149,6 +174,25 @@ async function discoverContext(
     );
   }
   return context;
+}
+
+/**
+ * Asks WellSky whether the configured agency id is the credentials' own: a one-record client search
+ * filtered by `agency_id` (facts §2.7) answers 403 "Invalid agencyId." for another agency. Null when
+ * no agency id is set or the answer says neither.
+ */
+async function checkAgencyId(client: ConnectClient): Promise<boolean | null> {
+  const agencyId = client.config.agencyId;
+  if (!agencyId) return null;
+  try {
+    const response = await client.transport.raw('POST', '/v1/patients/_search/?_count=1&_page=0', {
+      body: { agency_id: agencyId },
+    });
+    if (response.status === 403 && isAgencyMismatch(response.text)) return false;
+    return response.status >= 200 && response.status < 300 ? true : null;
+  } catch {
+    return null;
+  }
 }
 
 async function runProbe(
@@ -219,6 +263,9 @@ async function realWrites(
       };
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
+      if (error.status === 403 && isAgencyMismatch(error.message)) {
+        return { ...base, status: 'error', httpStatus: 403, explanation: AGENCY_MISMATCH_EXPLANATION };
+      }
       const status: CapabilityStatus =
         error.kind === 'unknown-route'
           ? 'no-such-route'

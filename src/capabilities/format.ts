@@ -40,6 +40,14 @@ export function formatDoctorReport(report: DoctorReport): string {
     `Authentication: ${report.authentication.ok ? 'OK' : 'FAILED'} — ${report.authentication.explanation}`,
   );
   if (!report.authentication.ok) return lines.join('\n');
+  if (report.configuration.agencyIdMatches === false) {
+    lines.push(
+      `Agency id: DOES NOT MATCH these credentials — WellSky refuses agency ${report.configuration.agencyId} ` +
+        '("Access denied. Invalid agencyId."). Check WELLSKY_AGENCY_ID; do not ask WellSky for permissions.',
+    );
+  } else if (report.configuration.agencyIdMatches === true) {
+    lines.push(`Agency id: ${report.configuration.agencyId} is the agency of these credentials`);
+  }
   lines.push('');
   const rows = [['CAPABILITY', 'METHOD ROUTE', 'STATUS', 'WHY']];
   for (const c of report.capabilities) {

@@ -9,6 +9,19 @@ export interface Verdict {
   explanation: string;
 }
 
+/**
+ * WellSky's answer when the agency id a request carries is not the credentials' agency (facts §4.1 #10).
+ * It is a configuration mistake on our side, not a permission WellSky withholds: asking WellSky to
+ * "enable" anything sends the agency down the wrong road.
+ */
+export function isAgencyMismatch(text: string | undefined): boolean {
+  return text !== undefined && /invalid agency ?id/i.test(text);
+}
+
+export const AGENCY_MISMATCH_EXPLANATION =
+  'the agency id does not match these credentials (WellSky: "Access denied. Invalid agencyId."): check ' +
+  'WELLSKY_AGENCY_ID — it must be the agency these API credentials belong to; this is not a permission to ask WellSky for';
+
 function messageOf(text: string): string | undefined {
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
@@ -40,6 +53,9 @@ export function interpret(kind: ProbeKind, status: number, text: string): Verdic
       status: 'error',
       explanation: 'the token was refused on this route (401); authentication may be unstable',
     };
+  }
+  if (status === 403 && isAgencyMismatch(message ?? text)) {
+    return { status: 'error', explanation: AGENCY_MISMATCH_EXPLANATION };
   }
   if (status === 403) {
     return {

@@ -18,6 +18,8 @@ export interface CapabilityChange {
 export class CapabilityService {
   private readonly repo: CapabilityRepo;
   private cache: Map<string, CapabilityStatus> | undefined;
+  /** From the last refresh: whether WellSky accepts WELLSKY_AGENCY_ID for these credentials (null: unknown). */
+  agencyIdMatches: boolean | null = null;
 
   constructor(
     store: Store,
@@ -44,6 +46,7 @@ export class CapabilityService {
     const before = await this.statuses();
     const report = await runDoctor({ client: this.client, now: () => now });
     if (!report.authentication.ok) return { report, changes: [] };
+    this.agencyIdMatches = report.configuration.agencyIdMatches;
     const rows: CapabilityRow[] = report.capabilities.map((c) => ({
       capabilityId: c.id,
       status: c.status,

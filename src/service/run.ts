@@ -78,6 +78,13 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
       onStep: (step) => print(`start: ${step}`),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+    if (app.docs.capabilities?.agencyIdMatches === false) {
+      print(
+        `start: THE AGENCY ID DOES NOT MATCH THESE CREDENTIALS: WellSky refuses agency ${app.client.config.agencyId} ` +
+          '("Access denied. Invalid agencyId."), so notes, office tasks and documents will be held. Check ' +
+          'WELLSKY_AGENCY_ID (the agency these API credentials belong to); this is not a permission to ask WellSky for.',
+      );
+    }
     const sync = app.lastSync;
     if (sync?.status === 'ok') print(`start: mirror synced (${(sync.durationMs / 1000).toFixed(1)} s)`);
     else if (sync) {

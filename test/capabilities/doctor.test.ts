@@ -95,4 +95,27 @@ describe('doctor', async () => {
     assert.equal(report.capabilities.length, 0);
     assert.match(formatDoctorReport(report), /Authentication: FAILED/);
   });
+
+  test('an agency id that is not the credentials\' own is named as such, never as "ask WellSky to enable it"', async () => {
+    const right = await runDoctor({ client: clientFor(full) });
+    assert.equal(right.configuration.agencyIdMatches, true);
+    assert.match(formatDoctorReport(right), new RegExp(`Agency id: ${full.agencyId} is the agency`));
+
+    const report = await runDoctor({
+      client: clientFor(full, { config: { agencyId: '999' } }),
+      probeWrites: true,
+    });
+    assert.equal(report.configuration.agencyIdMatches, false);
+    assert.match(report.findings[0]!, /agency id 999 does not match these credentials.*WELLSKY_AGENCY_ID/);
+    const tagged = report.capabilities.filter((c) => c.httpStatus === 403 && /agency/i.test(c.explanation));
+    assert.ok(tagged.length >= 2, 'the agency-tagged calls (care plans, a real office task) say why');
+    for (const row of tagged) {
+      assert.match(row.explanation, /does not match these credentials.*check WELLSKY_AGENCY_ID/);
+      assert.doesNotMatch(row.explanation, /ask WellSky to enable/);
+      assert.notEqual(row.status, 'refused');
+    }
+    const text = formatDoctorReport(report);
+    assert.match(text, /Agency id: DOES NOT MATCH these credentials/);
+    assert.doesNotMatch(text, /ask WellSky to enable it for the agency's API app/);
+  });
 });
