@@ -31,7 +31,9 @@ export function testFiles(dir = join(ROOT, 'test')) {
     .sort();
 }
 
-/** The test files these files load (imports and spawned fixtures), themselves included. */
+const TESTS = join(ROOT, 'test');
+
+/** The files under test/ these files load (imports and spawned fixtures), themselves included. */
 function reachable(files) {
   const seen = new Set();
   const pending = files.map((f) => resolve(ROOT, f));
@@ -40,8 +42,10 @@ function reachable(files) {
     const file = pending.pop();
     if (seen.has(file) || !existsSync(file)) continue;
     seen.add(file);
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(local))
-      pending.push(resolve(dirname(file), spec));
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(local)) {
+      const target = resolve(dirname(file), spec);
+      if (target.startsWith(TESTS)) pending.push(target);
+    }
   }
   return [...seen];
 }
