@@ -209,7 +209,8 @@ function pauseFrom(env: NodeJS.ProcessEnv): ((point: PausePoint) => Promise<void
   return async (point) => {
     if (point !== at) return;
     process.stdout.write(`FILL-PAUSED ${point}\n`);
-    await new Promise(() => undefined);
+    // The interval keeps the process alive until the test's SIGKILL.
+    await new Promise(() => setInterval(() => undefined, 60_000));
   };
 }
 

@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../helpers/stores.ts';
+import { crashCases } from './crash-scenario.ts';
+
+crashCases(pgliteEngine);
