@@ -370,7 +370,7 @@ async function answerError(error: FastifyError, request: FastifyRequest, reply: 
       .send(
         errorBody(
           'too_large',
-          'the request body is larger than the service accepts; a note is at most about 25,000 characters',
+          'the request body is larger than the service accepts: a note is at most about 25,000 characters, a document (POST /api/v1/documents) 10 MB',
         ),
       );
   }
