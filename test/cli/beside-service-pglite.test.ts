@@ -1,5 +1,4 @@
 import { pgliteEngine } from '../helpers/stores.ts';
-import { besideServiceTest, refusedTest } from './beside-service.ts';
+import { besideServiceTest } from './beside-service.ts';
 
 besideServiceTest(pgliteEngine);
-refusedTest();

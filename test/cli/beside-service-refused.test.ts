@@ -1,0 +1,3 @@
+import { refusedTest } from './beside-service.ts';
+
+refusedTest();
