@@ -127,6 +127,12 @@ export async function operationsReport(
       day.fillMinutes.push((c.filledAt.getTime() - c.createdAt.getTime()) / MINUTE);
     }
   }
+  // A called-out shift is the fill's (or the office's), not a late caregiver's: the board says so once.
+  const recentCallOuts = new Set(
+    (await source.callOuts(new Date(t - 3 * 24 * HOUR), new Date(t + MINUTE))).map((c) =>
+      occurrenceKey({ appointmentId: c.appointmentId, start: c.occurrenceStart }),
+    ),
+  );
   const tomorrow = local(now).plus({ days: 1 }).toISODate()!;
   const lastDay = [options.to, tomorrow].sort()[1]!;
   const confirmations = await source.confirmations(options.from, lastDay);
@@ -173,7 +179,7 @@ export async function operationsReport(
     days: dayList,
     totals,
     overtime: await overtime(source, now),
-    now: await board(source, shifts, campaigns, confirmations, now, grace),
+    now: await board(source, shifts, campaigns, confirmations, now, grace, recentCallOuts),
     callOuts: callOuts
       .sort((a, b) => b.reportedAt.getTime() - a.reportedAt.getTime())
       .slice(0, 50)
@@ -227,6 +233,7 @@ async function board(
   confirmations: WatchConfirmationRow[],
   now: Date,
   grace: number,
+  calledOut: Set<string>,
 ): Promise<OperationsReport['now']> {
   const zone = source.timezone;
   const t = now.getTime();
@@ -285,6 +292,7 @@ async function board(
           s.caregiverId &&
           !s.isOpen &&
           !s.visit?.clockIn &&
+          !calledOut.has(occurrenceKey(s)) &&
           s.end.getTime() > t &&
           (s.start.getTime() + grace <= t ||
             (actions.get(occurrenceKey(s)) ?? []).some((a) => a.rule === 'running-late')),
