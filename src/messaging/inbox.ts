@@ -8,8 +8,11 @@ export interface InboxOptions {
   now: () => Date;
   handlers: readonly InboundHandler[];
   send: (text: OutgoingText) => Promise<SendResult>;
-  /** Whether the provider answers STOP/START/HELP itself (Twilio does): then we do not answer too. */
-  providerAnswersKeywords: boolean;
+  /**
+   * Providers that answer STOP/START/HELP themselves (Twilio does) for the texts they delivered: then
+   * we do not answer a second time. A text passed in through the API or MCP gets our answer.
+   */
+  providersAnsweringKeywords: readonly string[];
   leaseMs?: number;
   onError?: (messageId: string, error: unknown) => void;
 }
@@ -70,7 +73,7 @@ export class Inbox {
     row: InboundMessage,
   ): Promise<{ state: 'processed' | 'unmatched'; action: string | null; reply: string | undefined }> {
     const keyword = keywordOf(row.body);
-    const quiet = this.o.providerAnswersKeywords;
+    const quiet = this.o.providersAnsweringKeywords.includes(row.provider);
     if (keyword) {
       const now = this.o.now();
       switch (keyword.keyword) {

@@ -125,7 +125,7 @@ export class Messaging implements Messenger {
       now: this.now,
       handlers: this.handlers,
       send: (text) => this.send(text),
-      providerAnswersKeywords: this.channel === 'twilio',
+      providersAnsweringKeywords: ['twilio'],
       onError: onError('inbound'),
     });
   }

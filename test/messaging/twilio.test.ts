@@ -138,6 +138,23 @@ for (const factory of engines) {
       assert.equal(rows[0]?.provider, 'twilio');
     });
 
+    it('HELP that came through Twilio is left to Twilio to answer; STOP through Twilio opts out here too', async () => {
+      await sim.control.sendInbound({ from: '+13035550142', body: 'HELP', sid: 'SMhelp' });
+      await sim.control.sendInbound({ from: '+13035550142', body: 'STOP', sid: 'SMstop' });
+      const rows = await store.db.selectFrom('inbound_messages').selectAll().orderBy('received_at').execute();
+      assert.deepEqual(
+        rows.map((r) => [r.action, r.reply_message_id]),
+        [
+          ['help', null],
+          ['opted-out', null],
+        ],
+      );
+      assert.equal(await m.isOptedOut('3035550142'), true);
+      assert.equal((await m.send(offer('tw-after-stop'))).state, 'not-sent');
+      assert.deepEqual(seen, []);
+      sim.control.setNumber('+13035550142', 'ok'); // Twilio's block too, for the tests after this one
+    });
+
     it('a wrong signature is refused with 403 and nothing is stored', async () => {
       const params = {
         MessageSid: 'SMforged',
