@@ -285,7 +285,8 @@ export class Messaging implements Messenger {
 
   /** Processes what a crash left `received`, then polls for due work. */
   async start(): Promise<void> {
-    await this.tick();
+    // A failing first pass must not stop the service from starting: the poller tries again.
+    await this.tick().catch((error) => this.o.onError?.('tick', '-', error));
     const every = this.o.pollMs ?? 5_000;
     if (every > 0 && !this.timer) {
       this.timer = setInterval(() => {
