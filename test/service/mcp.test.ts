@@ -23,6 +23,7 @@ const TOOLS = [
   'identify_caller',
   'intake_status',
   'next_shift',
+  'operations_summary',
   'record_text_reply',
   'replacement_candidates',
   'report_call_out',
