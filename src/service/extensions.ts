@@ -3,6 +3,7 @@ import type { SkybridgeApp } from '../runtime/app.ts';
 import type { AuditLog } from './audit.ts';
 import { boardExtension } from './dashboard/board.ts';
 import { dashboardExtension } from './dashboard/extension.ts';
+import { fillsDashboardExtension } from './dashboard/fills.ts';
 import type { KeyRepo } from './keys.ts';
 import { mcpExtension } from './mcp/extension.ts';
 import type { ExtraPath } from './openapi.ts';
@@ -31,5 +32,6 @@ export const defaultExtensions: ServiceExtension[] = [
   mcpExtension,
   dashboardExtension,
   boardExtension,
+  fillsDashboardExtension,
   twilioExtension,
 ];

@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { SkybridgeApp } from '../runtime/app.ts';
 import { ITEM_STATES } from '../store/types.ts';
 import { rateBudgetMetrics } from './metrics-budget.ts';
+import { fillMetrics } from './metrics-fill.ts';
 
 /**
  * The process-wide registry: Node's process metrics (CPU, memory, event-loop lag, handles) and whatever
@@ -41,6 +42,7 @@ export class HttpMetrics {
     });
     appGauges(app, registers);
     rateBudgetMetrics(app, registers);
+    fillMetrics(app, registers);
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {
