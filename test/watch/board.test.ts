@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { type Browser, chromium } from 'playwright-core';
 import { KeyRepo } from '../../src/service/keys.ts';
+import { createMcpServer } from '../../src/service/mcp/server.ts';
 import { buildServer } from '../../src/service/server.ts';
 import { postgresEngine } from '../helpers/stores.ts';
+import { call, newClient } from '../service/mcp-helpers.ts';
 import { at, buildWatchScenario } from './scenario.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -114,5 +117,34 @@ describe('office board in Chromium', async () => {
     assert.ok((overflow as number) <= 1, `the page is ${overflow}px wider than the phone`);
     await page.screenshot({ path: 'artifacts/board-phone.png', fullPage: true });
     await page.close();
+  });
+
+  test('the same figures over HTTP and MCP (operations_summary)', async () => {
+    const res = await fetch(`${base}/api/v1/reports/operations?from=2026-01-29&to=2026-02-12`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    const report = (await res.json()) as {
+      days: unknown[];
+      totals: { scheduledShifts: number; evvCompliance: number | null };
+      now: { lateOrMissing: { shiftId: string }[] };
+    };
+    assert.equal(report.days.length, 15);
+    assert.ok(report.totals.scheduledShifts > 0 && report.totals.evvCompliance !== null);
+    assert.ok(report.now.lateOrMissing.some((x) => x.shiftId === lateShift));
+    const bad = await fetch(`${base}/api/v1/reports/operations?from=2026-02-12&to=2026-01-01`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(bad.status, 400);
+
+    const server = createMcpServer(s.app, { scope: 'read' });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await server.connect(a);
+    const client = newClient();
+    await client.connect(b);
+    const { data, text } = await call(client, 'operations_summary', { from: '2026-01-29', to: '2026-02-12' });
+    assert.match(text, /EVV compliance \d+ %/);
+    assert.deepEqual((data.report as { totals: unknown }).totals, report.totals);
+    await client.close();
   });
 });
