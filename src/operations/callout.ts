@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { ItemView } from '../documentation/view.ts';
 import { normalizePhone } from '../lib/phone.ts';
@@ -76,7 +77,20 @@ export interface CallOutAmbiguous {
 
 export type CallOutResult = CallOutRecorded | CallOutAmbiguous;
 
+/**
+ * How long a call-out's completion may take before a repeat may take it over: far longer than the
+ * steps take (seconds), short enough that a call-out whose process died is completed the same hour.
+ */
+export const CALL_OUT_LEASE_MS = 5 * 60_000;
+/** This process, as the owner of the call-out rows it is completing. */
+const LEASE_OWNER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** Points in a call-out's completion, for tests that stop a process exactly there. */
+export type CallOutPoint = 'recorded' | 'shift-opened' | 'documented';
+
 export interface CallOutOptions {
+  /** Called at each point of the completion (tests: pause or kill the process there). */
+  checkpoint?: (point: CallOutPoint) => Promise<void> | void;
   now?: Date;
   rules?: CallOutRules;
 }
@@ -115,32 +129,45 @@ export async function reportCallOut(
     );
   }
 
-  // Durable first: the row (unique per caregiver + occurrence) exists before anything is sent anywhere.
+  // Durable first: the row (unique per caregiver + occurrence) exists before anything is sent anywhere,
+  // leased to this process; a repeat after the lease ran out takes over a completion that died.
   const key = `call-out:${caregiverId}:${o.appointmentId}:${o.start.toISOString()}`;
-  const { urgency, minutesToStart } = urgencyOf(o.start, now, rules);
-  const id = `co_${randomUUID()}`;
+  const leaseUntil = new Date(now.getTime() + CALL_OUT_LEASE_MS);
+  const first = urgencyOf(o.start, now, rules);
+  let record = { id: `co_${randomUUID()}`, reportedAt: now, reason: input.reason ?? null, ...first };
   const inserted = await repo.insertCallOut({
-    id,
+    id: record.id,
     key,
     caregiverId,
     appointmentId: o.appointmentId,
     start: o.start,
     end: o.end,
     clientId: o.clientId,
-    reason: input.reason ?? null,
+    reason: record.reason,
     reportedAt: now,
-    urgency,
+    urgency: record.urgency,
+    leaseOwner: LEASE_OWNER,
+    leaseUntil,
   });
-  if (!inserted) return repeatOf(ports, key);
+  if (!inserted) {
+    const taken = await repo.takeOverCallOut(key, LEASE_OWNER, now, leaseUntil);
+    if (!taken) return repeatOf(ports, key, now);
+    // Completed as first reported: its time, reason and urgency, not the repeat's.
+    const then = urgencyOf(o.start, taken.reported_at, rules);
+    record = { id: taken.id, reportedAt: taken.reported_at, reason: taken.reason, ...then };
+  }
+  await options.checkpoint?.('recorded');
+  const { id, urgency, minutesToStart } = record;
 
   const shiftOpen = await markOpen(ports, o);
+  await options.checkpoint?.('shift-opened');
   const when = `${o.view.date} ${o.view.startTime}–${o.view.endTime} (${schedule.timezone})`;
   const escalated = urgency !== 'recorded';
   const text = [
     `Caregiver ${caregiverId} called out of shift ${o.appointmentId} for client ${o.clientId}, ${when}.`,
     `Urgency: ${urgency}${urgency === 'urgent' ? ` — starts in ${minutesToStart} min, a person must find cover now` : ''}.`,
     `Shift in WellSky: ${shiftOpen.state} — ${shiftOpen.detail}.`,
-    input.reason ? `Reason given: ${input.reason}` : 'No reason given.',
+    record.reason ? `Reason given: ${record.reason}` : 'No reason given.',
   ].join('\n');
   const officeTask = await documentItem(ports, rules, {
     kind: 'call-out',
@@ -154,6 +181,7 @@ export async function reportCallOut(
     source: 'skybridge-call-out',
   });
   const careAlert = await careAlertFor(ports, rules, o, now, text, `${key}:care-alert`);
+  await options.checkpoint?.('documented');
   const notification: NotificationOutcome = escalated
     ? await ports.notifier.notify({
         event: 'call-out',
@@ -185,7 +213,7 @@ export async function reportCallOut(
     repeated: false,
     caregiverId,
     shift: o.view,
-    reportedAt: now.toISOString(),
+    reportedAt: record.reportedAt.toISOString(),
     urgency,
     minutesToStart,
     needsPersonNow:
@@ -417,12 +445,16 @@ async function careAlertFor(
 }
 
 /** The first report's result, with the documentation items' states as they are now. */
-async function repeatOf(ports: OperationsPorts, key: string): Promise<CallOutRecorded> {
+async function repeatOf(ports: OperationsPorts, key: string, now: Date): Promise<CallOutRecorded> {
   const row = await ports.repo.callOutByKey(key);
   if (!row.result) {
+    const seconds = row.lease_until
+      ? Math.max(1, Math.ceil((row.lease_until.getTime() - now.getTime()) / 1000))
+      : 1;
     throw new OperationError(
       'unavailable',
-      `this call-out (${row.id}) is being recorded right now; ask again in a moment`,
+      `this call-out (${row.id}) is being recorded right now; ask again in a moment (if that process ` +
+        `stopped, a repeat completes it in at most ${seconds} s)`,
     );
   }
   const first = row.result as unknown as CallOutRecorded;

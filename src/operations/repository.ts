@@ -17,6 +17,9 @@ export interface NewCallOut {
   reason: string | null;
   reportedAt: Date;
   urgency: string;
+  /** Who completes it (this process) and until when the row is theirs alone. */
+  leaseOwner: string;
+  leaseUntil: Date;
 }
 
 export class OperationsRepository {
@@ -38,6 +41,8 @@ export class OperationsRepository {
         reported_at: c.reportedAt,
         urgency: c.urgency,
         status: 'processing',
+        lease_owner: c.leaseOwner,
+        lease_until: c.leaseUntil,
         created_at: c.reportedAt,
         updated_at: c.reportedAt,
       })
@@ -53,6 +58,22 @@ export class OperationsRepository {
       .selectAll()
       .where('idempotency_key', '=', key)
       .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * Takes over a call-out whose completion died (its lease ran out while 'processing'): the row becomes
+   * `owner`'s until `until`, and the row is returned; undefined when it is done or someone holds it.
+   * One statement, so two repeats at once cannot both take it.
+   */
+  takeOverCallOut(key: string, owner: string, now: Date, until: Date): Promise<CallOutRow | undefined> {
+    return this.db
+      .updateTable('call_outs')
+      .set({ lease_owner: owner, lease_until: until, updated_at: now })
+      .where('idempotency_key', '=', key)
+      .where('status', '=', 'processing')
+      .where('lease_until', '<', now)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async finishCallOut(
@@ -75,9 +96,12 @@ export class OperationsRepository {
         care_alert_item_id: done.careAlertItemId,
         notification: JSON.stringify(done.notification),
         result: JSON.stringify(done.result),
+        lease_owner: null,
+        lease_until: null,
         updated_at: done.at,
       })
       .where('id', '=', id)
+      .where('status', '=', 'processing')
       .execute();
   }
 

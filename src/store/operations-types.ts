@@ -43,6 +43,9 @@ export interface CallOutTable {
   result: NullableJson<Record<string, unknown>>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Who is completing a 'processing' row, and until when; after that anyone may take it over. */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_until: NullableTimestamp;
 }
 
 export interface OperationsTables {
