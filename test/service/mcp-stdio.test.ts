@@ -22,7 +22,10 @@ test('`skybridge mcp` serves the tools on stdio, says it is simulated, and logs 
 
   assert.match(client.getInstructions() ?? '', /SIMULATED WellSky/);
   const { tools } = await client.listTools();
-  assert.equal(tools.length, 12);
+  // Named rather than counted: other parts keep adding tools.
+  const names = tools.map((t) => t.name);
+  for (const name of ['find_person', 'identify_caller', 'add_note', 'upsert_prospect', 'upsert_applicant'])
+    assert.ok(names.includes(name), `${name} is listed`);
   // The first answer waits for the first sync; the demo agency then answers a caller.
   const found = await call(client, 'find_person', { name: 'a', kind: 'client', limit: 1 });
   const [person] = found.data.people as { id: string; phones: { number: string }[] }[];
