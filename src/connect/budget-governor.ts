@@ -124,11 +124,12 @@ export class SharedBudgetGovernor {
       return;
     }
     this.fromSlot = grant.slot;
-    // The slot's times are the database's, measured before the answer travelled back: starting from
-    // the local "now" after it arrived only makes this process start (and stop) a little late.
+    // The slot's times are the database's, read somewhere between asking and the answer: so start no
+    // earlier than the latest and stop by the earliest reading of its end. Only if the round trip took
+    // most of a slot is up to half a slot allowed after that, so a slow machine still makes progress.
     const start = answered + grant.startsInMs;
     this.tokens = grant.granted;
-    this.tokensUntil = start + grant.slotMs;
+    this.tokensUntil = Math.max(asked + grant.startsInMs + grant.slotMs, start + grant.slotMs / 2);
     if (grant.startsInMs > 0) await this.sleep(grant.startsInMs);
   }
 }
