@@ -2,6 +2,7 @@
 // (console.table). `npm run bench -- mirror` runs only the sections whose name contains "mirror".
 import type { BenchSection } from './section.ts';
 import { documentationSection } from './sections/documentation.ts';
+import { fillSection } from './sections/fill.ts';
 import { intakeSection } from './sections/intake.ts';
 import { messagingSection } from './sections/messaging.ts';
 import { mirrorSection } from './sections/mirror.ts';
@@ -15,6 +16,7 @@ export const sections: BenchSection[] = [
   operationsSection,
   intakeSection,
   messagingSection,
+  fillSection,
 ];
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,205 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SkybridgeApp } from '../../src/runtime/app.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
+import { type BenchSection, SMALL } from '../section.ts';
+
+const NOW = Date.parse('2026-02-12T17:00:00Z');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** A small seeded generator (mulberry32): the same answers every run. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * 200 open shifts in the large demo agency, filled by the real engine, messaging (simulated channel) and
+ * the simulator, in simulated time: each texted caregiver answers YES with probability 0.2, NO with 0.3,
+ * else never, after an exponential delay (mean 6 min), all seeded. The clock jumps from event to event
+ * (an answer due, a wave, a deadline), so two days of campaigns take minutes, not days.
+ */
+export const fillSection: BenchSection = {
+  name: 'fill',
+  async run() {
+    const size = SMALL
+      ? { caregivers: 200, clients: 500, shifts: 30 }
+      : { caregivers: 2000, clients: 5000, shifts: 200 };
+    let t = NOW;
+    const now = () => new Date(t);
+    const sim = await startSimulator({
+      caregivers: size.caregivers,
+      clients: size.clients,
+      weeks: 4,
+      seed: 5,
+      profile: 'full',
+      now,
+    });
+    sim.control.setRateLimit(5000);
+    const rnd = random(42);
+    // Active clients only: the sync mirrors the schedules of clients, not of prospects or former clients.
+    const clients = sim.control.data
+      .patients()
+      .filter(
+        (p) =>
+          p.active !== false &&
+          (p.meta?.tag ?? []).some((t) => t.code === 'isClient' && t.display === 'true'),
+      )
+      .map((p) => String(p.id));
+    const open: { id: string; date: string }[] = [];
+    for (let i = 0; i < size.shifts; i++) {
+      const day = 1 + Math.floor(rnd() * 5);
+      const hour = 14 + Math.floor(rnd() * 8);
+      const start = new Date(Date.UTC(2026, 1, 12 + day, hour));
+      const s = sim.control.addOneOffShift({
+        clientId: clients[Math.floor(rnd() * clients.length)]!,
+        caregiverId: null,
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
+      });
+      open.push({
+        id: String(s.id),
+        date: new Date(start.getTime() - 7 * 3_600_000).toISOString().slice(0, 10),
+      });
+    }
+    const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-bench-fill-'));
+    const app = await SkybridgeApp.create({
+      demo: 'never',
+      now,
+      env: {
+        WELLSKY_BASE_URL: sim.url,
+        WELLSKY_CLIENT_ID: sim.credentials.clientId,
+        WELLSKY_CLIENT_SECRET: sim.credentials.clientSecret,
+        WELLSKY_AGENCY_ID: sim.agencyId,
+        WELLSKY_TIMEZONE: sim.timezone,
+        WELLSKY_RATE_LIMIT: '1000',
+        SKYBRIDGE_DATA_DIR: dataDir,
+        SKYBRIDGE_MESSAGING: 'simulated',
+        SKYBRIDGE_QUIET_HOURS: 'off',
+      },
+    });
+    try {
+      await app.runSync(undefined, true);
+      await app.docs.capabilities?.refresh(now());
+      const engine = app.fills.engine;
+      // Every ranking the engine asks for, timed (wrapping the port, not changing it).
+      const rankTimes: number[] = [];
+      const rank = engine.ports.candidates.rank.bind(engine.ports.candidates);
+      engine.ports.candidates.rank = async (o, options) => {
+        const started = performance.now();
+        try {
+          return await rank(o, options);
+        } finally {
+          rankTimes.push(performance.now() - started);
+        }
+      };
+      const requestsBefore = sim.control.stats().total;
+      const ids: string[] = [];
+      for (const s of open)
+        ids.push((await app.fills.service.start({ shiftId: s.id, date: s.date })).campaign.id);
+
+      const scheduled = new Set<string>();
+      const answers: { at: number; phone: string; text: string }[] = [];
+      const db = app.store.db;
+      for (let steps = 0; steps < 20_000; steps++) {
+        for (const o of await db
+          .selectFrom('fill_offers')
+          .select(['id', 'caregiver_id', 'updated_at'])
+          .where('state', '=', 'sent')
+          .execute()) {
+          if (scheduled.has(o.id)) continue;
+          scheduled.add(o.id);
+          const r = rnd();
+          if (r >= 0.5) continue;
+          const phone = engine.ports.contacts.caregiverContact(o.caregiver_id);
+          if (!phone) continue;
+          const delay = -Math.log(1 - rnd()) * 6 * 60_000;
+          answers.push({ at: o.updated_at.getTime() + delay, phone, text: r < 0.2 ? 'YES' : 'NO' });
+        }
+        answers.sort((a, b) => a.at - b.at);
+        const live = await db
+          .selectFrom('fill_campaigns')
+          .select((eb) => [
+            eb.fn.min('next_wave_at').as('wave'),
+            eb.fn.min('escalate_at').as('esc'),
+            eb.fn.min('occurrence_start').as('start'),
+          ])
+          .where('state', 'in', ['open', 'escalated'])
+          .executeTakeFirst();
+        const open = live?.start !== null && live?.start !== undefined;
+        const candidates = [
+          answers[0]?.at,
+          ...(open
+            ? [live.wave, live.esc, live.start].map((d) => (d ? new Date(d as Date).getTime() : undefined))
+            : []),
+        ].filter((x): x is number => x !== undefined && x > t - 1);
+        if (!open && answers.length === 0) break;
+        if (candidates.length === 0) break;
+        t = Math.max(t, Math.min(...candidates));
+        while (answers.length > 0 && answers[0]!.at <= t) {
+          const a = answers.shift()!;
+          await app.messaging.receive({ from: a.phone, text: a.text });
+        }
+        await engine.advance();
+      }
+      const requests = sim.control.stats().total - requestsBefore;
+      const views = await Promise.all(ids.map((id) => app.fills.service.require(id)));
+      const filled = views.filter((v) => v.state === 'filled');
+      const times = filled.map((v) => v.timeToFillSeconds! / 60).sort((a, b) => a - b);
+      let double = 0;
+      for (const v of filled) {
+        if (v.offers.filter((o) => o.state === 'accepted').length !== 1) double++;
+        const day = [];
+        for await (const a of app.client.appointments.list({
+          clientId: v.shift.clientId,
+          from: v.shift.date,
+          to: v.shift.date,
+        }))
+          if (String(a.id) === v.shift.id) day.push(a.caregiver ? String(a.caregiver.id) : null);
+        if (day.length !== 1 || day[0] !== v.winnerCaregiverId) double++;
+      }
+      const offers = views.reduce((n, v) => n + v.counts.sent, 0);
+      const states: Record<string, number> = {};
+      for (const v of views) states[v.state] = (states[v.state] ?? 0) + 1;
+      rankTimes.sort((a, b) => a - b);
+      console.table([
+        {
+          metric: 'agency',
+          value: `${size.caregivers} caregivers / ${size.clients} clients; ${size.shifts} open shifts`,
+        },
+        {
+          metric: 'answers (seeded)',
+          value: 'YES 20 %, NO 30 %, silent 50 %; delay exponential, mean 6 min',
+        },
+        { metric: 'outcomes', value: JSON.stringify(states) },
+        { metric: 'fill rate', value: `${((filled.length / views.length) * 100).toFixed(1)} %` },
+        {
+          metric: 'time to fill median / p90',
+          value: `${percentile(times, 50).toFixed(1)} / ${percentile(times, 90).toFixed(1)} min (simulated)`,
+        },
+        { metric: 'offers texted per fill', value: (offers / Math.max(1, filled.length)).toFixed(1) },
+        {
+          metric: 'rankings / p50 / p99',
+          value: `${rankTimes.length} / ${percentile(rankTimes, 50).toFixed(1)} ms / ${percentile(rankTimes, 99).toFixed(1)} ms`,
+        },
+        { metric: 'WellSky requests per fill', value: (requests / Math.max(1, filled.length)).toFixed(1) },
+        { metric: 'double assignments', value: double },
+        { metric: 'load average (1 min) at the end', value: loadavg()[0]!.toFixed(1) },
+      ]);
+    } finally {
+      await app.close();
+      await sim.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+};
