@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { checkDay, localDay } from '../mirror/time.ts';
+import { checkDay, dayBounds, localDay } from '../mirror/time.ts';
 import { OperationError } from './errors.ts';
 import type { OccurrenceRow, OperationsPorts, Schedule, ShiftView } from './ports.ts';
 
@@ -64,7 +64,7 @@ export async function resolveOccurrence(
     } catch (error) {
       throw new OperationError('invalid-input', (error as Error).message, 'date');
     }
-    chosen = rows.find((r) => localDay(r.start, zone) === day);
+    chosen = rows.find(onDay(day, zone));
     if (!chosen) {
       throw new OperationError(
         'no-such-shift',
@@ -78,7 +78,7 @@ export async function resolveOccurrence(
     const t = input.near.getTime();
     chosen =
       rows.find((r) => t >= r.start.getTime() - EARLY_MS && t < r.end.getTime()) ??
-      rows.find((r) => localDay(r.start, zone) === localDay(input.near!, zone));
+      rows.find(onDay(localDay(input.near, zone), zone));
     if (!chosen && input.orNext) chosen = rows.find((r) => r.end.getTime() > input.near!.getTime());
   }
   if (!chosen) {
@@ -89,6 +89,12 @@ export async function resolveOccurrence(
     );
   }
   return { ...chosen, view: await viewOf(schedule, chosen) };
+}
+
+/** Starts on this agency-local day: one zone conversion for the day, not one per occurrence. */
+function onDay(day: string, zone: string): (r: OccurrenceRow) => boolean {
+  const { lo, hi } = dayBounds(day, day, zone);
+  return (r) => r.start >= lo && r.start < hi;
 }
 
 function daysOf(rows: OccurrenceRow[], zone: string): string {

@@ -81,6 +81,9 @@ export async function loadRanking(
   ]);
   const wanted = only ? new Set(only.caregiverIds) : undefined;
   const startDay = localTimes(o.start, zone).day;
+  // Exclusion texts name the times of overlapping shifts: at agency scale hundreds of caregivers are busy,
+  // their shifts start at a few common times, and each zone conversion is costly, so each is made once.
+  const times = new Map<number, string>();
   return {
     shift: shiftFacts(schedule, o),
     pool: wanted ? everyone.filter((c) => wanted.has(c.id)) : everyone,
@@ -91,8 +94,13 @@ export async function loadRanking(
       record: { shifts: 0, late: 0, missed: 0 },
     }),
     time: (d) => {
-      const t = localTimes(d, zone);
-      return t.day === startDay ? t.time : `${t.day} ${t.time}`;
+      let text = times.get(d.getTime());
+      if (text === undefined) {
+        const t = localTimes(d, zone);
+        text = t.day === startDay ? t.time : `${t.day} ${t.time}`;
+        times.set(d.getTime(), text);
+      }
+      return text;
     },
     tagName: (id) => schedule.tagName(id) ?? `tag ${id}`,
   };
