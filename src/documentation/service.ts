@@ -4,7 +4,7 @@ import type { DocumentationRepo } from '../store/documentation-repo.ts';
 import type { ItemKind, ItemState } from '../store/types.ts';
 import { acceptRequest, IntakeError } from './intake.ts';
 import { type HoldCode, REPLAYABLE_HOLDS } from './routing.ts';
-import type { SubjectDirectory, SubjectKind } from './subjects.ts';
+import type { KnownSubjects, SubjectDirectory, SubjectKind } from './subjects.ts';
 import { type ItemView, viewOf } from './view.ts';
 import type { DeliveryWorker } from './worker.ts';
 
@@ -21,6 +21,11 @@ export interface DocumentationServiceOptions {
   timezone: string;
   /** Checks that client/caregiver/prospect ids exist; absent = not checked. */
   subjects?: SubjectDirectory;
+  /**
+   * What the local mirror already knows exists (no network): a known id skips the live check, which keeps
+   * accepting a note off WellSky's latency; an id the mirror does not know yet is still checked live.
+   */
+  known?: KnownSubjects;
   /** Delivers a new item at once when given (the caller can still wait or not). */
   worker?: DeliveryWorker;
   now?: () => Date;
@@ -142,6 +147,7 @@ export class DocumentationService {
     ];
     for (const [kind, id, field] of subjects) {
       if (!id) continue;
+      if (this.options.known?.(kind, id)) continue;
       const result = await check(kind, id);
       if (result === 'missing') throw new IntakeError(`there is no ${kind} ${id} in WellSky`, field);
       if (result === 'unknown') accepted.payload[`${kind}Unverified`] = true;

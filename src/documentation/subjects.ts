@@ -7,6 +7,9 @@ export type SubjectCheck = 'exists' | 'missing' | 'unknown';
 /** Whether a client, caregiver or prospect id names a real record, before anything is stored. */
 export type SubjectDirectory = (kind: SubjectKind, id: string) => Promise<SubjectCheck>;
 
+/** True when a local read model (the mirror) holds this id; false means "not known here", not "missing". */
+export type KnownSubjects = (kind: SubjectKind, id: string) => boolean;
+
 /**
  * Asks WellSky (one GET by id). When WellSky cannot answer now, the answer is "unknown" and the item is
  * accepted anyway: losing a note because WellSky is down would be worse than a late validation error.

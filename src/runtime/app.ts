@@ -1,10 +1,11 @@
 import { ConnectClient } from '../connect/client.ts';
 import { isConnectError } from '../connect/errors.ts';
+import type { KnownSubjects } from '../documentation/subjects.ts';
 import type { Messaging } from '../messaging/messaging.ts';
 import { Mirror } from '../mirror/mirror.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../simulator/index.ts';
-import { openStore, type Store } from '../store/index.ts';
 import { lendStore } from '../store/bridge-server.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { embeddedDataDir } from '../store/store.ts';
 import { Sync, type SyncProgress, type SyncSummary } from '../sync/engine.ts';
 import { RequestMeter } from '../sync/meter.ts';
@@ -101,9 +102,11 @@ export class SkybridgeApp {
     // One rate budget per credential across every process on the same PostgreSQL (issue #11).
     shareRateBudget(client, store, env);
     const now = options.now;
-    const docs = documentationRuntime(store, client, env, now ? { now } : {});
-    const sync = new Sync({ client, store, meter, settings: settingsFromEnv(env), ...(now ? { now } : {}) });
     const mirror = await Mirror.open({ store, timezone: client.config.timezone, ...(now ? { now } : {}) });
+    // A note for a client the mirror holds is accepted without a live WellSky GET (issue #11, item 6).
+    const known: KnownSubjects = (kind, id) => kind !== 'prospect' && mirror.person(kind, id) !== undefined;
+    const docs = documentationRuntime(store, client, env, now ? { now } : {}, known);
+    const sync = new Sync({ client, store, meter, settings: settingsFromEnv(env), ...(now ? { now } : {}) });
     const messaging = messagingRuntime(store, env, {
       simulatedWellSky: simulator !== undefined,
       timezone: client.config.timezone,
@@ -156,7 +159,9 @@ export class SkybridgeApp {
     this.fills.start();
     this.stopWatch = this.watch.schedule({
       onError: (error) =>
-        process.stderr.write(`skybridge watch: a tick failed (${error instanceof Error ? error.name : 'Error'})\n`),
+        process.stderr.write(
+          `skybridge watch: a tick failed (${error instanceof Error ? error.name : 'Error'})\n`,
+        ),
     });
     this.stopSchedule = scheduleSync(this.sync, {
       everyMs: this.syncEveryMs,

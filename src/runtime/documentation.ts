@@ -2,7 +2,7 @@ import { CapabilityService } from '../capabilities/service.ts';
 import type { ConnectClient } from '../connect/client.ts';
 import type { RoutingSettings } from '../documentation/routing.ts';
 import { DocumentationService } from '../documentation/service.ts';
-import { liveSubjectDirectory } from '../documentation/subjects.ts';
+import { type KnownSubjects, liveSubjectDirectory } from '../documentation/subjects.ts';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../documentation/worker.ts';
 import { storedDocumentContents } from '../intake/documents.ts';
 import { DocumentationRepo } from '../store/documentation-repo.ts';
@@ -30,6 +30,7 @@ export function documentationRuntime(
   client: ConnectClient | undefined,
   env: NodeJS.ProcessEnv,
   workerOptions: Partial<DeliveryWorkerOptions> = {},
+  known?: KnownSubjects,
 ): DocumentationRuntime {
   const repo = new DocumentationRepo(store, workerOptions.now ? { clock: workerOptions.now } : {});
   const timezone = client?.config.timezone ?? env.WELLSKY_TIMEZONE ?? 'America/Denver';
@@ -54,6 +55,7 @@ export function documentationRuntime(
     repo,
     timezone,
     subjects: liveSubjectDirectory(client),
+    ...(known ? { known } : {}),
     worker,
     ...(workerOptions.now ? { now: workerOptions.now } : {}),
   });
