@@ -21,7 +21,8 @@ export interface FillConfig {
   leaseSeconds: number;
   /** How often the service calls `advance` (the engine itself never sleeps). */
   tickSeconds: number;
-  /** A reply to a campaign closed this recently is answered politely ("already filled"). */
+  /** A reply to an offer closed this recently is the fill's (answered "already taken"); later ones go to the
+   *  next handler (the watch's confirmations also take YES). */
   lateReplyHours: number;
 }
 
@@ -36,7 +37,7 @@ export const DEFAULT_FILL: Readonly<FillConfig> = {
   urgentWithinHours: 12,
   leaseSeconds: 60,
   tickSeconds: 20,
-  lateReplyHours: 24,
+  lateReplyHours: 3,
 };
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
