@@ -17,8 +17,10 @@ export const WATCH_RULES = [
 ] as const;
 export type WatchRule = (typeof WATCH_RULES)[number];
 
+/** `queued`: handed to messaging and deferred by it (quiet hours); it leaves when they end. */
 export const WATCH_ACTION_STATES = [
   'intended',
+  'queued',
   'sent',
   'not-sent',
   'escalated',

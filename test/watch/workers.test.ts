@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Messaging } from '../../src/messaging/messaging.ts';
+import { messagingSettings } from '../../src/messaging/settings.ts';
 import { clockIn } from '../../src/operations/clock.ts';
 import { WatchRepo } from '../../src/operations/watch/repo.ts';
 import { DEFAULT_WATCH_SETTINGS } from '../../src/operations/watch/settings.ts';
@@ -23,6 +25,7 @@ for (const factory of engines) {
     let stays: Person;
     let late: Person;
     let vic: Person;
+    let quinn: Person;
     const crowd: Person[] = [];
     const shifts: Record<string, string> = {};
     const outbound = async (phone: string) =>
@@ -36,6 +39,9 @@ for (const factory of engines) {
       stays = s.caregiver('Stella');
       late = s.caregiver('Lou');
       vic = s.caregiver('Vic');
+      quinn = s.caregiver('Quinn');
+      // Friday 05:30 Denver: inside the agency's quiet hours.
+      shifts.quinn = s.shift(quinn.id, '2026-02-13T12:30:00Z', '2026-02-13T16:30:00Z');
       shifts.vic = s.shift(vic.id, '2026-02-12T19:00:00Z', '2026-02-12T21:00:00Z');
       for (const name of ['Ana', 'Bo', 'Cy', 'Di']) crowd.push(s.caregiver(name));
       shifts.stays = s.shift(stays.id, '2026-02-12T16:00:00Z', '2026-02-12T17:00:00Z');
@@ -147,6 +153,40 @@ for (const factory of engines) {
         .where('appointment_id', '=', added)
         .executeTakeFirst();
       assert.ok(row, 'the new shift is in the mirror');
+    });
+    it('quiet hours defer the caregiver text (said as queued), never the escalation to staff', async () => {
+      const quiet = new Messaging({
+        store: s.app.store,
+        settings: messagingSettings(
+          { SKYBRIDGE_MESSAGING: 'simulated', SKYBRIDGE_QUIET_HOURS: '21:00-07:00' },
+          { simulatedWellSky: true, timezone: s.app.timezone },
+        ),
+        now: s.clock.now,
+      });
+      const watch = new Watch(
+        { ...w.ports, messenger: quiet },
+        w.watch.repo,
+        { ...DEFAULT_WATCH_SETTINGS },
+        { holder: 'test-watch' },
+      );
+      s.clock.set(at('2026-02-13T12:40:00Z'));
+      await watch.tick();
+      s.clock.set(at('2026-02-13T12:55:00Z'));
+      await watch.tick();
+      const rows = await s.app.store.db
+        .selectFrom('watch_actions')
+        .selectAll()
+        .where('appointment_id', '=', shifts.quinn!)
+        .orderBy('created_at')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.rule, r.state]),
+        [
+          ['clock-in-text', 'queued'],
+          ['clock-in-escalation', 'escalated'],
+        ],
+      );
+      assert.match(rows[0]!.outcome ?? '', /queued: .*quiet hours/i);
     });
   });
 }

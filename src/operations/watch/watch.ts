@@ -200,7 +200,8 @@ export class Watch {
       case 'delivered':
         return { ...base, state: 'sent', outcome: result.repeated ? 'sent (earlier attempt)' : 'sent' };
       case 'queued':
-        return { ...base, state: 'sent', outcome: `queued${result.reason ? `: ${result.reason}` : ''}` };
+        // Deferred by messaging (quiet hours): said as such, never as sent.
+        return { ...base, state: 'queued', outcome: `queued${result.reason ? `: ${result.reason}` : ''}` };
       case 'not-sent':
         return {
           ...base,

@@ -12,7 +12,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       rule             text NOT NULL CHECK (rule IN ('clock-in-text', 'clock-in-escalation',
                          'clock-out-reminder', 'confirmation-request', 'running-late', 'late-note',
                          'late-client-notice', 'confirmation-answer')),
-      state            text NOT NULL CHECK (state IN ('intended', 'sent', 'not-sent', 'escalated',
+      state            text NOT NULL CHECK (state IN ('intended', 'queued', 'sent', 'not-sent', 'escalated',
                          'recorded', 'failed')),
       appointment_id   text,
       occurrence_start timestamptz,
