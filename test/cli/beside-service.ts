@@ -119,7 +119,7 @@ export function besideServiceTest(engine: EngineFactory) {
 
 export function refusedTest() {
   test('pglite: a folder held by a process that lends nothing is refused with what to do', {
-    timeout: 120_000,
+    timeout: 280_000,
   }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-held-'));
     after(() => rm(dataDir, { recursive: true, force: true }));
