@@ -32,6 +32,7 @@ function random(seed: number) {
 export const fillSection: BenchSection = {
   name: 'fill',
   async run() {
+    const began = performance.now();
     const size = SMALL
       ? { caregivers: 200, clients: 500, shifts: 30 }
       : { caregivers: 2000, clients: 5000, shifts: 200 };
@@ -40,11 +41,13 @@ export const fillSection: BenchSection = {
     const sim = await startSimulator({
       caregivers: size.caregivers,
       clients: size.clients,
-      weeks: 4,
+      weeks: 2,
       seed: 5,
       profile: 'full',
       now,
     });
+    const phase = (what: string) =>
+      process.stderr.write(`fill bench: ${what} (${((performance.now() - began) / 1000).toFixed(0)} s)\n`);
     sim.control.setRateLimit(5000);
     const rnd = random(42);
     // Active clients only: the sync mirrors the schedules of clients, not of prospects or former clients.
@@ -89,8 +92,10 @@ export const fillSection: BenchSection = {
       },
     });
     try {
+      phase('syncing the mirror');
       await app.runSync(undefined, true);
       await app.docs.capabilities?.refresh(now());
+      phase('starting campaigns');
       const engine = app.fills.engine;
       // Every ranking the engine asks for, timed (wrapping the port, not changing it).
       const rankTimes: number[] = [];
@@ -108,6 +113,7 @@ export const fillSection: BenchSection = {
       for (const s of open)
         ids.push((await app.fills.service.start({ shiftId: s.id, date: s.date })).campaign.id);
 
+      phase('campaigns started; answering in simulated time');
       const scheduled = new Set<string>();
       const answers: { at: number; phone: string; text: string }[] = [];
       const db = app.store.db;
@@ -152,6 +158,7 @@ export const fillSection: BenchSection = {
         }
         await engine.advance();
       }
+      phase('all campaigns ended');
       const requests = sim.control.stats().total - requestsBefore;
       const views = await Promise.all(ids.map((id) => app.fills.service.require(id)));
       const filled = views.filter((v) => v.state === 'filled');
