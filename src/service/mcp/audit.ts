@@ -53,13 +53,13 @@ function isId(value: unknown): value is string | number {
  * the HTTP routes do: which key, which tool (`MCP mcp:<tool>`), the people touched, and 200 for an
  * answer or 400 for a refusal.
  */
+type ToolHandler = (...params: unknown[]) => Promise<CallToolResult> | CallToolResult;
+type Register = (name: string, config: unknown, handler: ToolHandler) => unknown;
+
 export function auditTools(server: McpServer, audit: McpAudit): void {
-  const register = server.registerTool.bind(server) as (...a: unknown[]) => unknown;
-  (server as unknown as { registerTool: (...a: unknown[]) => unknown }).registerTool = (
-    name: unknown,
-    config: unknown,
-    handler: (...params: unknown[]) => Promise<CallToolResult> | CallToolResult,
-  ) =>
+  const target = server as unknown as { registerTool: Register };
+  const register = target.registerTool.bind(server) as Register;
+  target.registerTool = (name, config, handler) =>
     register(name, config, async (...params: unknown[]) => {
       const result = await handler(...params);
       // With an input schema the SDK passes (args, extra); without one, (extra) alone.
@@ -67,7 +67,7 @@ export function auditTools(server: McpServer, audit: McpAudit): void {
       await audit.log.record({
         keyId: audit.keyId,
         method: 'MCP',
-        route: `mcp:${String(name)}`,
+        route: `mcp:${name}`,
         status: result.isError ? 400 : 200,
         subjectIds: subjectIds(args, result),
       });
