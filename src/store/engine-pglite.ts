@@ -15,6 +15,13 @@ export interface PgliteEngine {
 }
 
 /**
+ * PGlite's WebAssembly memory only grows, never shrinks, so PostgreSQL's server defaults (128 MB of shared
+ * buffers) become resident for good. One in-process connection serving one agency needs far less: these
+ * cut the service's resident memory after the first sync (issue #11, item 6; see README, Memory).
+ */
+const PGLITE_MEMORY = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'maintenance_work_mem=16MB'];
+
+/**
  * Kysely over PGlite through PGlite's own node-postgres adapter (`@electric-sql/pglite/node-postgres`):
  * a `pg.Pool` whose single connection speaks the wire protocol to PGlite in-process, driven by
  * kysely's stock `PostgresDialect`. It is maintained with PGlite itself, so no third-party dialect
@@ -39,7 +46,7 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
   const unlock = await lockDataDir(dataDir, variable);
   let lite: PGlite;
   try {
-    lite = await PGlite.create(pgliteDir);
+    lite = await PGlite.create(pgliteDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY] });
   } catch (error) {
     await unlock();
     throw new StoreConfigError(
