@@ -133,25 +133,26 @@ export const fillSection: BenchSection = {
           answers.push({ at: o.updated_at.getTime() + delay, phone, text: r < 0.2 ? 'YES' : 'NO' });
         }
         answers.sort((a, b) => a.at - b.at);
-        const live = await db
-          .selectFrom('fill_campaigns')
-          .select((eb) => [
-            eb.fn.min('next_wave_at').as('wave'),
-            eb.fn.min('escalate_at').as('esc'),
-            eb.fn.min('occurrence_start').as('start'),
-          ])
-          .where('state', 'in', ['open', 'escalated'])
-          .executeTakeFirst();
-        const open = live?.start !== null && live?.start !== undefined;
-        const candidates = [
+        // The next event strictly after now: an answer, a wave, a deadline or a start (past values of
+        // campaigns already handled never hold the clock back).
+        const after = new Date(t);
+        const next = async (column: 'next_wave_at' | 'escalate_at' | 'occurrence_start', states: string[]) =>
+          (
+            await db
+              .selectFrom('fill_campaigns')
+              .select((eb) => eb.fn.min(column).as('at'))
+              .where('state', 'in', states as never)
+              .where(column, '>', after)
+              .executeTakeFirst()
+          )?.at as Date | null | undefined;
+        const events = [
           answers[0]?.at,
-          ...(open
-            ? [live.wave, live.esc, live.start].map((d) => (d ? new Date(d as Date).getTime() : undefined))
-            : []),
-        ].filter((x): x is number => x !== undefined && x > t - 1);
-        if (!open && answers.length === 0) break;
-        if (candidates.length === 0) break;
-        t = Math.max(t, Math.min(...candidates));
+          (await next('next_wave_at', ['open']))?.getTime(),
+          (await next('escalate_at', ['open']))?.getTime(),
+          (await next('occurrence_start', ['open', 'escalated']))?.getTime(),
+        ].filter((x): x is number => x !== undefined && !Number.isNaN(x));
+        if (events.length === 0) break;
+        t = Math.max(t + 1, Math.min(...events));
         while (answers.length > 0 && answers[0]!.at <= t) {
           const a = answers.shift()!;
           await app.messaging.receive({ from: a.phone, text: a.text });
