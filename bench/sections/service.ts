@@ -10,7 +10,7 @@ import { type BenchSection, SMALL } from '../section.ts';
 // The gateway under a steady load: HTTP identify latency at a fixed request rate (autocannon, loopback
 // only, bounded duration) and the process's memory once started on the demo agency.
 const SIZE = SMALL ? { caregivers: 50, clients: 120 } : { caregivers: 600, clients: 1500 };
-const RATES = SMALL ? [100, 300] : [300, 1_000];
+const RATES = [300, 1_000];
 const NOTE_RATE = SMALL ? 50 : 100;
 const SECONDS = SMALL ? 3 : 15;
 
