@@ -155,7 +155,9 @@ export const fillSection: BenchSection = {
         t = Math.max(t + 1, Math.min(...events));
         while (answers.length > 0 && answers[0]!.at <= t) {
           const a = answers.shift()!;
-          await app.messaging.receive({ from: a.phone, text: a.text });
+          const r = await app.messaging.receive({ from: a.phone, text: a.text });
+          // Several offers waiting: the question "which one?" is answered with the first listed.
+          if (r.message.action === 'which') await app.messaging.receive({ from: a.phone, text: '1' });
         }
         await engine.advance();
       }
@@ -187,7 +189,7 @@ export const fillSection: BenchSection = {
         },
         {
           metric: 'answers (seeded)',
-          value: 'YES 20 %, NO 30 %, silent 50 %; delay exponential, mean 6 min',
+          value: 'YES 20 %, NO 30 %, silent 50 %; delay exponential, mean 6 min; "which?" answered 1',
         },
         { metric: 'outcomes', value: JSON.stringify(states) },
         { metric: 'fill rate', value: `${((filled.length / views.length) * 100).toFixed(1)} %` },
