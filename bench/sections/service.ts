@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
+import { AuditLog } from '../../src/service/audit.ts';
 import { KeyRepo } from '../../src/service/keys.ts';
 import { buildServer } from '../../src/service/server.ts';
+import type { Store } from '../../src/store/index.ts';
 import { type BenchSection, SMALL } from '../section.ts';
 
 // The gateway under a steady load: HTTP identify latency at a fixed request rate (autocannon, loopback
@@ -15,6 +17,39 @@ const NOTE_RATE = SMALL ? 50 : 100;
 const SECONDS = SMALL ? 3 : 15;
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** The same burst of audited reads written one INSERT each, then group-committed (what the service does). */
+async function auditBurst(store: Store, n = 2_000): Promise<string> {
+  const entry = (i: number) => ({
+    keyId: null,
+    method: 'GET' as const,
+    route: '/bench/audit',
+    status: 200,
+    subjectIds: [String(i)],
+  });
+  let started = performance.now();
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      store.db
+        .insertInto('audit_log')
+        .values({
+          at: new Date(),
+          key_id: null,
+          method: 'GET',
+          route: '/bench/audit',
+          status: 200,
+          subject_ids: JSON.stringify([String(i)]),
+        })
+        .execute(),
+    ),
+  );
+  const single = performance.now() - started;
+  const log = new AuditLog(store);
+  started = performance.now();
+  await Promise.all(Array.from({ length: n }, (_, i) => log.record(entry(i))));
+  const grouped = performance.now() - started;
+  return `${n} concurrent audited reads: one INSERT each ${single.toFixed(0)} ms, group-committed ${grouped.toFixed(0)} ms`;
+}
 
 function row(what: string, rate: number, result: autocannon.Result) {
   return {
@@ -115,6 +150,7 @@ export const serviceSection: BenchSection = {
       console.log(
         `RSS after load: ${mb(process.memoryUsage().rss)} MB (bench process, simulator in process)`,
       );
+      console.log(await auditBurst(app.store));
     } finally {
       await server.close();
       await app.close();
