@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FillTables } from './fill-types.ts';
-import type { MessagingTables } from './messaging-types.ts';
 import type { IntakeTables } from './intake-types.ts';
+import type { MessagingTables } from './messaging-types.ts';
 import type { MirrorTables } from './mirror-types.ts';
 import type { OperationsTables } from './operations-types.ts';
 import type { ServiceTables } from './service-types.ts';
@@ -103,7 +103,14 @@ export interface MetaTable {
   updated_at: Timestamp;
 }
 
-export interface Database extends MirrorTables, ServiceTables, OperationsTables, FillTables, MessagingTables, IntakeTables, WatchTables {
+export interface Database
+  extends MirrorTables,
+    ServiceTables,
+    OperationsTables,
+    FillTables,
+    MessagingTables,
+    IntakeTables,
+    WatchTables {
   documentation_items: DocumentationItemsTable;
   attempts: AttemptsTable;
   state_changes: StateChangesTable;
