@@ -128,8 +128,10 @@ export class SkybridgeApp {
     );
     app.messaging = messaging;
     app.fills = fillRuntime(app);
-    // After the fill engine: a YES that answers an offer is the fill's, the watch takes what is left.
+    // Order of reply handlers: a YES to a waiting offer is the fill's, then the watch's (confirmations,
+    // LATE, CANT), and only then a late answer to an offer that already closed.
     app.watch = watchRuntime(app);
+    app.fills.registerLateReplies();
     app.intake = intakeRuntime(store, client, docs, env, now ? { now } : {});
     return app;
   }

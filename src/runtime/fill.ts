@@ -26,6 +26,8 @@ export interface FillRuntime {
   config: FillConfig;
   /** For call-outs: starts a campaign when the call-out left the shift open (SKYBRIDGE_AUTO_FILL). */
   filler: ShiftFiller;
+  /** Takes answers to offers that closed recently; registered after the watch's handler (see handleFillReply). */
+  registerLateReplies(): void;
   /** Runs `advance` every `tickSeconds` until `stop`. */
   start(): void;
   stop(): Promise<void>;
@@ -248,6 +250,9 @@ export function fillRuntime(app: SkybridgeApp, options: { config?: FillConfig } 
   return {
     engine,
     service,
+    registerLateReplies() {
+      app.messaging.registerInboundHandler((text) => handleFillReply(engine, text, 'late'));
+    },
     config,
     filler,
     start() {

@@ -11,7 +11,18 @@ import { texts } from './text.ts';
  * the message id: a re-dispatch after a crash finds the first decision, or finishes an acceptance this
  * same message began.
  */
-export async function handleFillReply(engine: FillEngine, text: InboundText): Promise<InboundOutcome> {
+/**
+ * `current`: offers waiting and shifts won (registered before the watch, so an offer's YES is the fill's).
+ * `late`: answers to offers that closed recently (registered after the watch, so a YES to tonight's
+ * confirmation is not taken for a late YES to an offer that closed an hour ago).
+ */
+export type FillReplyPhase = 'current' | 'late';
+
+export async function handleFillReply(
+  engine: FillEngine,
+  text: InboundText,
+  phase: FillReplyPhase = 'current',
+): Promise<InboundOutcome> {
   const { repo, ports } = engine;
   const prior = await repo.reply(text.messageId);
   if (prior)
@@ -35,7 +46,7 @@ export async function handleFillReply(engine: FillEngine, text: InboundText): Pr
     return record(engine, text, caregiverId, intent, { handled: true, action: 'accepted' });
   }
 
-  const outcome = await decide(engine, text, caregiverId, intent);
+  const outcome = await decide(engine, text, caregiverId, intent, phase);
   if (!outcome.handled) return outcome;
   return record(engine, text, caregiverId, intent, outcome);
 }
@@ -64,18 +75,21 @@ async function decide(
   text: InboundText,
   caregiverId: string,
   intent: ReplyIntent,
+  phase: FillReplyPhase,
 ): Promise<InboundOutcome & { options?: string[] }> {
   const { repo, ports, config } = engine;
   const now = ports.clock.now();
   const pending = await repo.pendingFor(caregiverId);
+  if (phase === 'late' && pending.length > 0) return { handled: false };
 
   if (pending.length === 0) {
-    if (intent.kind === 'no') {
+    if (intent.kind === 'no' && phase === 'current') {
       const won = await repo.wonUpcoming(caregiverId, now);
       if (won.length === 1) return engine.acceptance.backOut(won[0]!, caregiverId);
       // Several shifts won: which one is meant is a question for a person, never a guess.
       if (won.length > 1) return { handled: true, action: 'needs-person', reply: texts.handedToPerson() };
     }
+    if (phase === 'current') return { handled: false };
     const recent = await repo.recentClosed(
       caregiverId,
       new Date(now.getTime() - config.lateReplyHours * 3_600_000),
