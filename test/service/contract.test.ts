@@ -143,7 +143,9 @@ for (const engine of engines) {
     // One valid request per documented operation. A documented operation missing here fails the test,
     // so every new route gets exercised against its own document.
     const spare = await f.keys.create('contract-spare', 'read');
-    const examples: Record<string, { url: string; body?: unknown }> = {
+    // `before` waits for what the request needs: a replay may have requeued the held notes, and the
+    // worker must have settled them again before they can be retried or resolved.
+    const examples: Record<string, { url: string; body?: unknown; before?: () => Promise<unknown> }> = {
       'get /healthz': { url: '/healthz' },
       'get /readyz': { url: '/readyz' },
       'get /metrics': { url: '/metrics' },
@@ -166,10 +168,12 @@ for (const engine of engines) {
       'get /api/v1/documentation': { url: '/api/v1/documentation?limit=5' },
       'get /api/v1/documentation/{id}': { url: `/api/v1/documentation/${itemId}` },
       'post /api/v1/documentation/{id}/retry': {
+        before: () => settled(itemId),
         url: `/api/v1/documentation/${itemId}/retry`,
         body: { by: 'Test' },
       },
       'post /api/v1/documentation/{id}/resolve': {
+        before: () => settled(otherId),
         url: `/api/v1/documentation/${otherId}/resolve`,
         body: { by: 'Test', comment: 'checked', outcome: 'dismissed' },
       },
@@ -246,6 +250,7 @@ for (const engine of engines) {
           const name = `${method} ${path}`;
           const example = examples[name];
           assert.ok(example, `no example request for documented operation ${name}`);
+          await example.before?.();
           const headers: Record<string, string> = { ...f.auth('admin') };
           if (name === 'post /webhooks/wellsky')
             headers.authorization = 'Bearer test-webhook-secret-0123456789';
