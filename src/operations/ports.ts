@@ -172,3 +172,41 @@ export interface OperationsPorts {
   repo: OperationsRepository;
   filler?: ShiftFiller | undefined;
 }
+
+// --- Messenger: the contract with src/messaging, which implements it structurally -----------------------
+
+export interface OutgoingText {
+  /** Idempotency key of the logical message: the same key twice sends once. */
+  key: string;
+  to: string;
+  body: string;
+  /** Urgent messages ignore quiet hours (never opt-outs). */
+  urgent: boolean;
+  purpose: string;
+  refs?: Record<string, string>;
+}
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'not-sent';
+export interface SendResult {
+  messageId: string;
+  state: MessageState;
+  reason: string | null;
+  repeated: boolean;
+}
+export interface Messenger {
+  send(text: OutgoingText): Promise<SendResult>;
+  isOptedOut(phone: string): Promise<boolean>;
+  readonly canContact: boolean;
+  readonly channel: 'twilio' | 'webhook' | 'simulated' | 'none';
+}
+export interface InboundText {
+  messageId: string;
+  from: string;
+  text: string;
+  receivedAt: Date;
+}
+export interface InboundOutcome {
+  handled: boolean;
+  reply?: string;
+  action?: string;
+}
+export type InboundHandler = (text: InboundText) => Promise<InboundOutcome>;

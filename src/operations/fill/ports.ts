@@ -54,39 +54,17 @@ export interface Occurrences {
   byStart(shiftId: string, start: Date): Promise<ResolvedOccurrence>;
 }
 
-// Messenger: the contract shared with src/messaging (see messaging's README section), structurally.
-export interface OutgoingText {
-  key: string;
-  to: string;
-  body: string;
-  urgent: boolean;
-  purpose: string;
-  refs?: Record<string, string>;
-}
-export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed' | 'not-sent';
-export interface SendResult {
-  messageId: string;
-  state: MessageState;
-  reason: string | null;
-  repeated: boolean;
-}
-export interface Messenger {
-  send(text: OutgoingText): Promise<SendResult>;
-  isOptedOut(phone: string): Promise<boolean>;
-  readonly canContact: boolean;
-  readonly channel: 'twilio' | 'webhook' | 'simulated' | 'none';
-}
-export interface InboundText {
-  messageId: string;
-  from: string;
-  text: string;
-  receivedAt: Date;
-}
-export interface InboundOutcome {
-  handled: boolean;
-  reply?: string;
-  action?: string;
-}
+// Messenger: one shape for every operation that texts (operations/ports.ts); messaging implements it.
+import type { Messenger } from '../ports.ts';
+
+export type {
+  InboundOutcome,
+  InboundText,
+  MessageState,
+  Messenger,
+  OutgoingText,
+  SendResult,
+} from '../ports.ts';
 
 export type AssignState = 'assigned' | 'refused' | 'failed';
 
