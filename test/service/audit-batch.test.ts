@@ -60,3 +60,30 @@ test('a read whose audit row cannot be written is not answered as audited', asyn
     ['rejected', 'rejected', 'rejected'],
   );
 });
+
+test('the reads answered in one turn of the event loop share one INSERT; a lone read is written alone', async () => {
+  const fixture = await pgliteEngine.create();
+  after(() => fixture.dispose());
+  const store = await fixture.open();
+  after(() => store.close());
+  const batches: number[] = [];
+  const log = new AuditLog(
+    store,
+    () => AT,
+    (rows) => batches.push(rows),
+  );
+  const read = (i: number) => ({
+    keyId: null,
+    method: 'GET',
+    route: '/api/v1/identify',
+    status: 200,
+    subjectIds: [`client-${i}`],
+  });
+
+  // Fifty requests finishing in the same turn (as when one poll of the sockets yields many requests).
+  await Promise.all(Array.from({ length: 50 }, (_, i) => log.record(read(i))));
+  await log.record(read(50));
+
+  assert.deepEqual(batches, [50, 1]);
+  assert.equal((await log.recent(100)).length, 51);
+});
