@@ -8,11 +8,13 @@ import { messagingSection } from './sections/messaging.ts';
 import { mirrorSection } from './sections/mirror.ts';
 import { operationsSection } from './sections/operations.ts';
 import { serviceSection } from './sections/service.ts';
+import { serviceLatencySection } from './sections/service-latency.ts';
 
 export const sections: BenchSection[] = [
   documentationSection,
   mirrorSection,
   serviceSection,
+  serviceLatencySection,
   operationsSection,
   intakeSection,
   messagingSection,

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+// A fixed-rate HTTP load on a server running in this process, measured the way it matters for latency:
+// the load generator runs in a worker thread (autocannon `workers: 1`), so its own parsing and bookkeeping
+// do not sit on the server's event loop and inflate the very latencies it reports.
+
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+export interface LoadOptions {
+  url: string;
+  rate: number;
+  seconds: number;
+  headers: Record<string, string>;
+  /** Sent in turn, over and over (fixed requests: a worker thread cannot run a setup function). */
+  requests: LoadRequest[];
+}
+
+export interface LoadFigures {
+  requests: number;
+  'non-2xx': number;
+  errors: number;
+  'p50 (ms)': number;
+  'p90 (ms)': number;
+  'p99 (ms)': number;
+  'max (ms)': number;
+  /** How late the server's event loop ran its timers: what every request waiting on it also waited. */
+  'loop delay p99 (ms)': number;
+  'loop delay max (ms)': number;
+  /** CPU time of the server's thread (this process's main thread) divided by the requests answered. */
+  'CPU per request (µs)': number;
+  'load avg (1 min)': string;
+}
+
+const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+
+/**
+ * CPU milliseconds of this process's main thread (Linux: /proc, user + system), else of its event loop's
+ * busy time — which on a crowded machine also counts the time the thread waited for a core.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const [utime, stime] = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 13)
+      .map(Number);
+    return ((utime! + stime!) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return performance.eventLoopUtilization().active;
+  }
+}
+
+/** Runs the load for `seconds` at `rate` requests a second and measures this process's event loop. */
+export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const cpuBefore = mainThreadCpuMs();
+  delay.enable();
+  const result = await autocannon({
+    url: options.url,
+    workers: 1,
+    connections: options.rate >= 1_000 ? 50 : 10,
+    overallRate: options.rate,
+    duration: options.seconds,
+    headers: options.headers,
+    requests: options.requests.map((r) => ({ ...r })),
+  });
+  delay.disable();
+  const cpu = mainThreadCpuMs() - cpuBefore;
+  const answered = Math.max(1, result.requests.total);
+  return {
+    requests: result.requests.total,
+    'non-2xx': result.non2xx,
+    errors: result.errors,
+    'p50 (ms)': result.latency.p50,
+    'p90 (ms)': result.latency.p90,
+    'p99 (ms)': result.latency.p99,
+    'max (ms)': result.latency.max,
+    'loop delay p99 (ms)': ms(delay.percentile(99)),
+    'loop delay max (ms)': ms(delay.max),
+    'CPU per request (µs)': Math.round((cpu * 1000) / answered),
+    'load avg (1 min)': loadavg()[0]!.toFixed(2),
+  };
+}
+
+/**
+ * The WellSky simulator in a process of its own (`skybridge simulator`), as the real WellSky would be:
+ * the environment that points a `SkybridgeApp` at it, and a stop function.
+ */
+export async function simulatorApart(size: { caregivers: number; clients: number }) {
+  const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      main,
+      'simulator',
+      '--port',
+      '0',
+      '--caregivers',
+      String(size.caregivers),
+      '--clients',
+      String(size.clients),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  const ready =
+    /listening on (http:\/\/\S+)[\s\S]*credentials:\s+client_id=(\S+) client_secret=(\S+)[\s\S]*agency:\s+(\S+) \(([^)]+)\)/;
+  let match = ready.exec(output);
+  while (!match) {
+    if (child.exitCode !== null) throw new Error(`the simulator exited before it listened:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    match = ready.exec(output);
+  }
+  const [, url, clientId, clientSecret, agencyId, timezone] = match;
+  return {
+    env: {
+      WELLSKY_BASE_URL: url!,
+      WELLSKY_CLIENT_ID: clientId!,
+      WELLSKY_CLIENT_SECRET: clientSecret!,
+      WELLSKY_AGENCY_ID: agencyId!,
+      WELLSKY_TIMEZONE: timezone!,
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
