@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx so `npx skybridge` never runs a stale build.
-import { register } from 'tsx/esm/api';
+// Runs the compiled JavaScript in dist/ (built by `npm install`, `npm start` or `npm run build`). When the
+// sources changed after that build — a developer's checkout — it runs them through tsx instead, so
+// `npx skybridge` never runs stale code.
+import { distIsFresh } from '../scripts/build.js';
 
-register();
-await import('../src/cli/main.ts');
+if (distIsFresh()) {
+  await import('../dist/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

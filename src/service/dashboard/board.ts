@@ -7,7 +7,7 @@ import { BOARD_CSS, boardHtml } from './board-page.ts';
 const require = createRequire(import.meta.url);
 
 /** Read once at start: the board's script and chart.js's UMD build, served from node_modules (no CDN). */
-const SCRIPT = readFileSync(new URL('./board.js', import.meta.url), 'utf8');
+const SCRIPT = readFileSync(new URL('./browser/board.js', import.meta.url), 'utf8');
 // chart.js's `exports` map hides dist/ from require.resolve; its main entry lives in that folder.
 const CHART_JS = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 

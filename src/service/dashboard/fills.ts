@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { ServiceExtension } from '../extensions.ts';
 
 /** Read once at start; plain JavaScript, nothing to build. */
-const SCRIPT = readFileSync(new URL('./fills.js', import.meta.url), 'utf8');
+const SCRIPT = readFileSync(new URL('./browser/fills.js', import.meta.url), 'utf8');
 
 const CSS = `
 :root { --ink:#1d2430; --muted:#5b6475; --line:#d8dde6; --bg:#f5f7fa; --ok:#1e7a3c; --warn:#9a5b00; --bad:#a4161a; --info:#1f5fa8; }

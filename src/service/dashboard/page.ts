@@ -10,7 +10,7 @@ import { STYLES } from './styles.ts';
 export const DASHBOARD_ASSETS = {
   '/dashboard/app.js': {
     type: 'text/javascript; charset=utf-8',
-    body: readFileSync(new URL('./client.js', import.meta.url), 'utf8'),
+    body: readFileSync(new URL('./browser/client.js', import.meta.url), 'utf8'),
   },
   '/dashboard/app.css': { type: 'text/css; charset=utf-8', body: STYLES },
 } as const;
