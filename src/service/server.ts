@@ -117,6 +117,10 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Request ids from clients are not trusted into logs.
     requestIdHeader: false,
+    // One line per request, written when it is answered (onResponse below), instead of fastify's two
+    // ("incoming request" and "request completed"): at 1,000 requests a second the second line was
+    // about a tenth of the service's time, and it said nothing the first does not.
+    disableRequestLogging: true,
     return503OnClosing: true,
   }) as unknown as SkybridgeServer;
   const keys = options.keys ?? new KeyRepo(app.store);
@@ -141,6 +145,10 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
     const t0 = started.get(request);
     const seconds = t0 === undefined ? 0 : Number(process.hrtime.bigint() - t0) / 1e9;
     metrics.observe(request.method, request.routeOptions.url ?? '(unmatched)', reply.statusCode, seconds);
+    request.log.info(
+      { req: request, res: reply, responseTime: Math.round(seconds * 1e6) / 1e3 },
+      'request completed',
+    );
   });
   server.setErrorHandler(async (error: FastifyError, request, reply) => answerError(error, request, reply));
   server.setNotFoundHandler(async (request, reply) =>

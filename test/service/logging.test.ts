@@ -83,6 +83,23 @@ describe('service logs carry no PHI, key, token or secret', async () => {
     assert.ok(!/[?&]phone=/.test(log), 'no query strings in the log');
   });
 
+  test('each answered request is one line: method, path, route template, status and time', async () => {
+    const before = lines.length;
+    const answer = await f.server.inject({
+      method: 'GET',
+      url: `/api/v1/identify?phone=${phone}`,
+      headers: f.auth('read'),
+    });
+    assert.equal(answer.statusCode, 200);
+    const written = lines.slice(before).map((line) => JSON.parse(line));
+    assert.equal(written.length, 1, 'one line, not an "incoming" and a "completed" one');
+    const [line] = written;
+    assert.equal(line.msg, 'request completed');
+    assert.deepEqual(line.req, { method: 'GET', url: '/api/v1/identify', route: '/api/v1/identify' });
+    assert.deepEqual(line.res, { statusCode: 200 });
+    assert.equal(typeof line.responseTime, 'number');
+  });
+
   test('a terminal gets readable lines, a file or pipe JSON; LOG_FORMAT overrides; both redact', () => {
     assert.equal(logFormat({}, true), 'pretty');
     assert.equal(logFormat({}, false), 'json');
