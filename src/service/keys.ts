@@ -47,10 +47,14 @@ const KEY_SHAPE = /^sk_[A-Za-z0-9_-]{43}$/;
 /** API keys in the store: create (the key is returned once), list, revoke, verify. */
 export class KeyRepo {
   // Verified keys, briefly: a request costs no store round trip, and a revocation made by this process
-  // drops its entry at once. A revocation from another process (the CLI on PostgreSQL) takes effect
-  // within CACHE_MS.
+  // drops its entry at once. A revocation from another process (the CLI, on PostgreSQL or through the
+  // embedded store it borrows) takes effect within CACHE_MS. When an entry expires, the requests that find
+  // it expired share one lookup (`pending`) instead of each queueing its own for the one connection.
   private readonly cache = new Map<string, { key: ApiKey | null; until: number }>();
+  private readonly pending = new Map<string, Promise<ApiKey | null>>();
   static readonly CACHE_MS = 5_000;
+  /** Bumped by every revocation here, so a lookup that started before it caches nothing. */
+  private generation = 0;
   private readonly touched = new Map<string, number>();
   static readonly TOUCH_MS = 60_000;
 
@@ -120,6 +124,8 @@ export class KeyRepo {
       .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
       .returningAll()
       .execute();
+    this.generation += 1;
+    this.pending.clear();
     this.cache.clear();
     return rows[0] ? toKey(rows[0]) : undefined;
   }
@@ -141,9 +147,20 @@ export class KeyRepo {
   async verify(token: string): Promise<ApiKey | null> {
     if (!KEY_SHAPE.test(token)) return null;
     const hash = hashKey(token);
-    const at = Date.now();
     const cached = this.cache.get(hash);
-    if (cached && cached.until > at) return cached.key;
+    if (cached && cached.until > Date.now()) return cached.key;
+    const waiting = this.pending.get(hash);
+    if (waiting) return waiting;
+    const lookup: Promise<ApiKey | null> = this.lookup(hash).finally(() => {
+      if (this.pending.get(hash) === lookup) this.pending.delete(hash);
+    });
+    this.pending.set(hash, lookup);
+    return lookup;
+  }
+
+  private async lookup(hash: string): Promise<ApiKey | null> {
+    const at = Date.now();
+    const generation = this.generation;
     const row = await this.store.db
       .selectFrom('api_keys')
       .selectAll()
@@ -151,6 +168,8 @@ export class KeyRepo {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     const key = row ? toKey(row) : null;
+    // A revocation made while the lookup was on its way must not be undone by caching what it read.
+    if (generation !== this.generation) return key;
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(hash, { key, until: at + KeyRepo.CACHE_MS });
     return key;

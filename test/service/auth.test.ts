@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
 import { hashKey, KeyRepo } from '../../src/service/keys.ts';
 import { buildServer } from '../../src/service/server.ts';
 import { engines } from '../helpers/stores.ts';
@@ -214,6 +215,27 @@ for (const engine of engines) {
       await repo.touch(key);
       assert.equal(await lastUsed(), '2026-03-02T10:01:00.000Z');
       await repo.revoke(key.id);
+    });
+
+    test('requests finding a key out of the cache share one lookup; a revocation here is at once', async () => {
+      let lookups = 0;
+      const counting: KyselyPlugin = {
+        transformQuery(args) {
+          if (args.node.kind === 'SelectQueryNode') lookups += 1;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      };
+      const repo = new KeyRepo({ ...f.app.store, db: f.app.store.db.withPlugin(counting) });
+      const { token } = await repo.create('shared-lookup', 'read');
+      lookups = 0;
+      const found = await Promise.all(Array.from({ length: 20 }, () => repo.verify(token)));
+      assert.equal(lookups, 1, 'one SELECT for twenty requests');
+      assert.ok(found.every((key) => key?.name === 'shared-lookup'));
+      assert.equal((await repo.verify(token))?.name, 'shared-lookup', 'cached');
+      assert.equal(lookups, 1);
+      await repo.revoke('shared-lookup');
+      assert.equal(await repo.verify(token), null);
     });
 
     test('requests are limited per key: 429 with Retry-After, another key unaffected', async () => {
