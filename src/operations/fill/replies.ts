@@ -33,6 +33,12 @@ const YES = [
   /^(i can|i can do it|i can take it|i can work|i'?ll take it|i will take it|i'?ll do it|i want it|count me in|i'?m available|available|i'?m in)\b/,
 ];
 
+// A yes with a condition or a question ("I can only do 3 hours", "yes but after 11", "yes?") is not a
+// yes: taken as one, it would assign someone who may not work the shift as offered. Spanish "si" (if) is
+// left out: without its accent it is "sí" (yes).
+const HEDGE =
+  /\b(only|but|if|unless|until|till|after|before|except|maybe|perhaps|instead|depends|later|partial|half|solo|pero|hasta|despues|antes|tal vez|quizas?)\b/;
+
 /**
  * YES / NO in their common variants, digits and Spanish. A bare number answers a "which one?" question
  * when one is pending (the caller decides); otherwise 1 means yes and 2 means no, as offers say.
@@ -43,6 +49,7 @@ export function parseReply(text: string): ReplyIntent {
   const number = /^#?(\d{1,2})$/.exec(t);
   if (number) return { kind: 'number', n: Number(number[1]) };
   if (NO.some((re) => re.test(t))) return { kind: 'no' };
+  if (HEDGE.test(t) || text.includes('?')) return { kind: 'unclear' };
   if (YES.some((re) => re.test(t))) return { kind: 'yes' };
   return { kind: 'unclear' };
 }
