@@ -1,4 +1,5 @@
 import type { FillEngine } from './engine.ts';
+import { handToPerson } from './handover.ts';
 import type { InboundOutcome, InboundText } from './ports.ts';
 import { parseReply, type ReplyIntent } from './replies.ts';
 import { PENDING_OFFER } from './states.ts';
@@ -87,7 +88,14 @@ async function decide(
       const won = await repo.wonUpcoming(caregiverId, now);
       if (won.length === 1) return engine.acceptance.backOut(won[0]!, caregiverId);
       // Several shifts won: which one is meant is a question for a person, never a guess.
-      if (won.length > 1) return { handled: true, action: 'needs-person', reply: texts.handedToPerson() };
+      if (won.length > 1) {
+        await handToPerson(engine, text, caregiverId, {
+          why: `they hold ${won.length} shifts won by text and Skybridge does not guess which one they cannot work`,
+          todo: 'ask the caregiver which shift they cannot work; take them off it in WellSky and start a fill for it (POST /api/v1/shifts/{id}/fill or the dashboard).',
+          campaignIds: won.map((c) => c.id),
+        });
+        return { handled: true, action: 'needs-person', reply: texts.handedToPerson() };
+      }
     }
     if (phase === 'current') return { handled: false };
     const recent = await repo.recentClosed(
@@ -143,11 +151,22 @@ async function decide(
     }
     return { handled: true, action: 'declined', reply: texts.declined() };
   }
-  // Unclear: one clarification, then a person.
+  // Unclear: one clarification; after it, every unclear text goes to a person (the caregiver may be
+  // saying something that matters, "I can only do 3 hours"), and is never asked about again.
   const asked = Math.max(...pending.map((p) => p.clarifications));
+  if (asked > 0) {
+    await handToPerson(engine, text, caregiverId, {
+      why: 'Skybridge could not read it as YES or NO, and the caregiver had already been asked once to answer YES or NO',
+      todo: 'contact the caregiver. If they take the shift as offered, they can still reply YES (their offer is waiting) or you assign them in WellSky and cancel the fill campaign; if they cannot, they reply NO.',
+      campaignIds: [...new Set(pending.map((p) => p.campaign_id))],
+    });
+  }
   for (const p of pending)
     await repo.patchOffer(repo.db, p.id, { clarifications: p.clarifications + 1, replied_at: now });
   if (asked === 0)
     return { handled: true, action: 'clarify', reply: texts.clarify(pending.map((p) => p.shift)) };
-  return { handled: true, action: 'needs-person', reply: texts.handedToPerson() };
+  // The first hand-over says a person will answer; later ones add no second canned text.
+  return asked === 1
+    ? { handled: true, action: 'needs-person', reply: texts.handedToPerson() }
+    : { handled: true, action: 'needs-person' };
 }
