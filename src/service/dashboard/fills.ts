@@ -29,6 +29,7 @@ form { display:flex; flex-wrap:wrap; gap:.4rem; align-items:center; margin-botto
 .phone { display:grid; gap:.4rem; }
 .bubble { max-width:85%; padding:.35rem .6rem; border-radius:12px; background:#e9edf3; white-space:pre-wrap; }
 .bubble.in { justify-self:end; background:#d5f0dc; }
+#login { max-width:28rem; margin:2rem auto; }
 .hidden { display:none !important; }
 `;
 
@@ -40,12 +41,13 @@ function page(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Skybridge — open shifts and fills</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/dashboard/fills.css">
 </head>
 <body>
 <div id="banner" role="status">SIMULATED WellSky and simulated texts — a demo agency; nothing here reaches real people.</div>
 <header><h1>Open shifts and fills</h1><a href="/dashboard">Dashboard</a><a href="/dashboard/board">Office board</a></header>
-<section id="login" class="hidden" style="max-width:28rem;margin:2rem auto">
+<section id="login" class="hidden">
   <h2>Sign in with an API key</h2>
   <form id="login-form"><input id="api-key" type="password" autocomplete="off" required aria-label="API key"><button class="primary" type="submit">Open</button></form>
   <div id="login-error" class="error" role="alert"></div>
