@@ -2,7 +2,7 @@ import type { FillCampaignRow, FillOfferRow } from '../../store/fill-types.ts';
 import type { FillEngine, PausePoint } from './engine.ts';
 import { occurrenceOf } from './occurrence.ts';
 import type { AssignOutcome, InboundOutcome } from './ports.ts';
-import { LIVE_CAMPAIGN, PENDING_OFFER } from './states.ts';
+import { LIVE_CAMPAIGN, PENDING_OFFER, WITHDRAWN_FILLED } from './states.ts';
 import { texts } from './text.ts';
 import { escalationDeadline } from './waves.ts';
 
@@ -125,7 +125,7 @@ export class Acceptance {
       closed_at: this.ports.clock.now(),
     });
     if (!moved) return;
-    await this.engine.withdrawPending(c, 'filled by another caregiver', (s) => texts.withdrawn(s), winner);
+    await this.engine.withdrawPending(c, WITHDRAWN_FILLED, (s) => texts.withdrawn(s), winner);
     const phone = this.ports.contacts.caregiverContact(winner);
     if (phone) {
       await this.ports.messenger.send({
@@ -207,6 +207,8 @@ export class Acceptance {
         });
       }
     }
+    const again = await this.offeredAgain(c, caregiverId);
+    const reopened: FillOfferRow[] = [];
     const moved = await this.repo.transaction(async (trx) => {
       const locked = await this.repo.lockCampaign(trx, c.id);
       if (!locked || locked.state !== c.state || locked.winner_caregiver_id !== caregiverId) return false;
@@ -228,10 +230,35 @@ export class Acceptance {
       const mine = offers.find((o) => o.caregiver_id === caregiverId && o.state === 'accepted');
       if (mine)
         await this.repo.moveOffer(trx, mine, 'declined', 'backed out after accepting', { replied_at: now });
+      for (const o of offers) {
+        if (!again.has(o.id) || o.state !== 'withdrawn' || o.state_reason !== WITHDRAWN_FILLED) continue;
+        const cause = `offered again: caregiver ${caregiverId} backed out`;
+        if (await this.repo.moveOffer(trx, o, 'queued', cause, { clarifications: 0 })) reopened.push(o);
+      }
       return ok;
     });
     if (!moved) return { handled: true, action: 'back-out-ignored', reply: texts.handedToPerson() };
+    // Texted before the next wave: they ranked first last time. A crash before this leaves them queued
+    // for `advance` to send (repo.unsent), with the same message keys.
+    for (const o of reopened) await this.engine.sendOffer(c, o);
     await this.engine.step(c.id);
     return { handled: true, action: 'backed-out', reply: texts.backedOut(c.shift) };
+  }
+
+  /**
+   * Offers to make again when the winner backs out: those the fill withdrew unanswered (they never
+   * decided), still eligible now. Not the one backing out, not those who said NO or were ruled out.
+   */
+  private async offeredAgain(c: FillCampaignRow, backingOut: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const o of await this.repo.offers(c.id)) {
+      if (o.state !== 'withdrawn' || o.state_reason !== WITHDRAWN_FILLED) continue;
+      if (o.caregiver_id === backingOut || c.excluded_ids.includes(o.caregiver_id)) continue;
+      const now = await this.ports.candidates
+        .checkEligibility(o.caregiver_id, occurrenceOf(c))
+        .catch(() => ({ eligible: false }));
+      if (now.eligible) ids.add(o.id);
+    }
+    return ids;
   }
 }

@@ -211,10 +211,13 @@ export class FillEngine {
     const urgent =
       c.occurrence_start.getTime() - this.ports.clock.now().getTime() <=
       this.config.urgentWithinHours * 3_600_000;
+    // A queued offer that still holds a message id is offered again (the winner backed out): a new
+    // logical message, keyed on the text it follows so a resend after a crash stays one.
+    const previous = current.message_id;
     const result = await this.ports.messenger.send({
-      key: `fill:${c.id}:offer:${offer.caregiver_id}`,
+      key: `fill:${c.id}:offer:${offer.caregiver_id}${previous ? `:after:${previous}` : ''}`,
       to: phone,
-      body: texts.offer(c.shift),
+      body: previous ? texts.offerAgain(c.shift) : texts.offer(c.shift),
       urgent,
       purpose: 'fill-offer',
       refs: { campaignId: c.id, caregiverId: offer.caregiver_id, offerId: offer.id },
@@ -326,7 +329,8 @@ export class FillEngine {
       const phone = this.ports.contacts.caregiverContact(o.caregiver_id);
       if (texted && phone) {
         await this.ports.messenger.send({
-          key: `fill:${c.id}:withdrawn:${o.caregiver_id}`,
+          // Per offer text: someone offered again after a back-out hears each outcome.
+          key: `fill:${c.id}:withdrawn:${o.caregiver_id}:${o.message_id}`,
           to: phone,
           body: notice(c.shift),
           urgent: false,

@@ -164,15 +164,17 @@ export class FillRepo {
       .execute();
   }
 
-  /** Offers recorded but never handed to messaging (a crash between the two): sent again, same key. */
+  /**
+   * Offers recorded but never handed to messaging (a crash between the two): sent again, same key. A
+   * queued offer may hold the id of an earlier text when it is offered again after a back-out.
+   */
   unsent(olderThan: Date) {
     return this.db
       .selectFrom('fill_offers as o')
       .innerJoin('fill_campaigns as c', 'c.id', 'o.campaign_id')
       .select(['o.id', 'o.campaign_id'])
       .where('o.state', '=', 'queued')
-      .where('o.message_id', 'is', null)
-      .where('o.created_at', '<=', olderThan)
+      .where('o.updated_at', '<=', olderThan)
       .where('c.state', 'in', [...LIVE_CAMPAIGN])
       .execute();
   }

@@ -23,7 +23,8 @@ export const OFFER_TRANSITIONS: Readonly<Record<OfferState, readonly OfferState[
   accepted: ['declined', 'withdrawn'],
   declined: [],
   expired: [],
-  withdrawn: [],
+  // Offered again: the winner backed out, and the fill had withdrawn this offer unanswered.
+  withdrawn: ['queued'],
   'not-sent': [],
 };
 
@@ -31,6 +32,8 @@ export const OFFER_TRANSITIONS: Readonly<Record<OfferState, readonly OfferState[
 export const LIVE_CAMPAIGN: readonly CampaignState[] = ['open', 'escalated'];
 /** Offers still waiting for an answer. */
 export const PENDING_OFFER: readonly OfferState[] = ['queued', 'sent'];
+/** The cause of offers withdrawn because someone else took the shift: offered again if the winner backs out. */
+export const WITHDRAWN_FILLED = 'filled by another caregiver';
 
 export class TransitionError extends Error {
   override name = 'TransitionError';

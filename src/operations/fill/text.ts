@@ -39,6 +39,10 @@ export const texts = {
     gsm7(
       `Open shift: ${describeShift(s)} (${Math.round(s.durationMinutes / 6) / 10} h). Reply YES to take it or NO.`,
     ),
+  offerAgain: (s: CampaignShift) =>
+    gsm7(
+      `Open again: ${describeShift(s)} (${Math.round(s.durationMinutes / 6) / 10} h). Reply YES to take it or NO.`,
+    ),
   which: (shifts: CampaignShift[]) =>
     gsm7(`Which shift? ${shifts.map((s, i) => `Reply ${i + 1} for ${describeShift(s)}`).join('; ')}.`),
   clarify: (shifts: CampaignShift[]) =>
