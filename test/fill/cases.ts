@@ -9,7 +9,7 @@ import { type FillScenario, fillScenario } from './fixture.ts';
 
 /** The fill scenarios on one engine (each engine has its own test file, to keep each file short). */
 export function fillCases(factory: EngineFactory) {
-  describe(`fill campaigns (${factory.name})`, { timeout: 120_000 }, () => {
+  describe(`fill campaigns (${factory.name})`, { timeout: 600_000 }, () => {
     let engine: TestEngine;
     let s: FillScenario;
     before(async () => {
@@ -310,6 +310,140 @@ export function fillCases(factory: EngineFactory) {
       } finally {
         server.close();
       }
+    });
+
+    test('after the one clarification, an unclear answer goes to a person: recorded, not asked again, an office task with the words', async () => {
+      const fills = s.app.fills.service;
+      const shift = s.open[7]!;
+      const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
+      let vague = '';
+      for (const o of campaign.offers)
+        if (
+          !vague &&
+          o.state === 'sent' &&
+          (await s.app.fills.engine.repo.pendingFor(o.caregiverId)).length === 1
+        )
+          vague = o.caregiverId;
+      assert.ok(vague, 'a caregiver with only this offer waiting');
+      const phone = s.phoneOf(vague);
+      const say = (text: string) => s.app.messaging.receive({ from: phone, text });
+      const bodyOf = async (id: string | null) =>
+        id ? ((await s.app.messaging.get(id)) as { body: string }).body : null;
+      const tasks = () =>
+        s.app.store.db
+          .selectFrom('documentation_items')
+          .selectAll()
+          .where('kind', '=', 'office-task')
+          .where('caregiver_id', '=', vague)
+          .where('appointment_id', '=', shift.id)
+          .orderBy('created_at')
+          .execute();
+
+      const first = await say('what time again?');
+      assert.equal(first.message.action, 'clarify');
+      assert.equal((await tasks()).length, 0, 'the first unclear answer is the engine’s to clarify');
+
+      const second = await say('I can only do 3 hours');
+      assert.equal(second.message.action, 'needs-person');
+      assert.match(
+        (await bodyOf(second.message.replyMessageId)) ?? '',
+        /Someone from the office will get back/,
+      );
+      const [task] = await tasks();
+      assert.ok(task, 'an office task: a person reads what the caregiver said');
+      assert.equal(task.priority, 'high');
+      assert.equal(task.client_id, s.clientId);
+      assert.match(task.title ?? '', new RegExp(`caregiver ${vague}.*shift ${shift.id}`));
+      assert.match(task.text, /"I can only do 3 hours"/);
+      assert.match(task.text, new RegExp(campaign.id));
+      assert.match(task.text, /To do: /);
+
+      // Later unclear answers: each recorded and handed on, never a second clarification nor a repeated reply.
+      const third = await say('from 10 to 1 ok?');
+      assert.equal(third.message.action, 'needs-person');
+      assert.equal(third.message.replyMessageId, null, 'no second canned answer');
+      const all = await tasks();
+      assert.equal(all.length, 2);
+      assert.ok(
+        all.some((t) => t.text.includes('"from 10 to 1 ok?"')),
+        all.map((t) => t.text).join('\n'),
+      );
+      const clarifications = (await s.outbound(phone)).filter(
+        (m) => m.purpose === 'reply' && /did not understand/.test(m.body),
+      );
+      assert.equal(clarifications.length, 1, 'asked once');
+      const offer = (await fills.require(campaign.id)).offers.find((o) => o.caregiverId === vague)!;
+      assert.equal(offer.state, 'sent', 'the offer still waits: a YES still takes it');
+      const yes = await say('yes');
+      assert.equal(yes.message.action, 'accepted');
+      assert.equal((await fills.require(campaign.id)).winnerCaregiverId, vague);
+    });
+
+    test('after a back-out the campaign offers the shift again to those whose offers the fill withdrew, not to those who said NO nor the one who backed out', async () => {
+      const fills = s.app.fills.service;
+      const shift = s.open[8]!;
+      const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
+      // Caregivers with no other offer waiting (their YES is this shift's), and the one who backs out holds
+      // no other won shift (then "can't" would be a question for a person).
+      const winners = new Set((await fills.list()).map((f) => f.winnerCaregiverId));
+      const sent: string[] = [];
+      for (const o of campaign.offers)
+        if (o.state === 'sent' && (await s.app.fills.engine.repo.pendingFor(o.caregiverId)).length === 1)
+          sent.push(o.caregiverId);
+      const w = sent.find((id) => !winners.has(id))!;
+      const [no, late, ...rest] = sent.filter((id) => id !== w) as [string, string, ...string[]];
+      assert.ok(rest.length >= 1);
+      const texts = async (id: string, purpose: string) =>
+        (await s.outbound(s.phoneOf(id))).filter(
+          (m) => m.purpose === purpose && m.refs.campaignId === campaign.id,
+        );
+
+      assert.equal(
+        (await s.app.messaging.receive({ from: s.phoneOf(no), text: 'no' })).message.action,
+        'declined',
+      );
+      assert.equal(
+        (await s.app.messaging.receive({ from: s.phoneOf(w), text: 'yes' })).message.action,
+        'accepted',
+      );
+      assert.equal((await fills.require(campaign.id)).state, 'filled');
+      const lateYes = await s.app.messaging.receive({ from: s.phoneOf(late), text: 'yes' });
+      assert.equal(lateYes.message.action, 'late-yes');
+      const out = await s.app.messaging.receive({ from: s.phoneOf(w), text: "can't do it after all, sorry" });
+      assert.equal(out.message.action, 'backed-out');
+
+      const reopened = await fills.require(campaign.id, { history: true });
+      assert.equal(reopened.state, 'open');
+      const stateOf = (id: string) => reopened.offers.find((o) => o.caregiverId === id)!.state;
+      assert.equal(stateOf(w), 'declined', 'the one who backed out is not asked again');
+      assert.equal(stateOf(no), 'declined', 'a NO stands');
+      for (const id of [late, ...rest]) {
+        assert.equal(
+          stateOf(id),
+          'sent',
+          `caregiver ${id}, withdrawn when the shift was filled, is offered it again`,
+        );
+        const offers = await texts(id, 'fill-offer');
+        assert.equal(offers.length, 2, `caregiver ${id} is texted the offer again`);
+        // Same clock instant for both: found by their words, not their order.
+        const again = offers.find((m) => /^Open again: Thu Feb 26, 10am-2pm in Aurora/.test(m.body));
+        assert.ok(again, offers.map((m) => m.body).join(' | '));
+        assert.ok(again.body.length <= 160 && /^[\x20-\x7E]*$/.test(again.body), again.body);
+      }
+      assert.equal((await texts(no, 'fill-offer')).length, 1, 'no second text to a NO');
+      assert.equal((await texts(w, 'fill-offer')).length, 1);
+      assert.ok(reopened.history!.some((h) => h.from === 'withdrawn' && h.to === 'queued'));
+
+      // The shift goes to one of them; the others hear again that it has been filled.
+      const taker = rest[0]!;
+      const yes = await s.app.messaging.receive({ from: s.phoneOf(taker), text: 'yes' });
+      assert.equal(yes.message.action, 'accepted');
+      const refilled = await fills.require(campaign.id);
+      assert.equal(refilled.state, 'filled');
+      assert.equal(refilled.winnerCaregiverId, taker);
+      assert.equal(await s.caregiverOn(shift.id, shift.date), taker);
+      assert.equal((await texts(late, 'fill-withdrawn')).length, 2, 'told each time the shift was filled');
+      assert.equal((await texts(no, 'fill-withdrawn')).length, 0);
     });
   });
 }

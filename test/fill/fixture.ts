@@ -125,6 +125,8 @@ export async function fillScenario(
     '2026-02-19',
     '2026-02-20',
     '2026-02-14',
+    '2026-02-25',
+    '2026-02-26',
   ];
   const open = days.map((date) => {
     const start = `${date}T17:00:00Z`;
