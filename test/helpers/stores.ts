@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { type OpenStoreOptions, openStore, type Store } from '../../src/store/index.ts';
+import { pgliteTemplateDir, postgresTemplateName } from './templates.ts';
 
 export const TEST_DATABASE_URL =
   process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
@@ -18,17 +21,29 @@ export interface TestEngine {
   dispose(): Promise<void>;
 }
 
+export interface CreateOptions {
+  /**
+   * Start from nothing (no PGlite folder, an empty database), so the first open runs initdb and every
+   * migration. By default a fixture starts as a copy of a migrated empty store (test/helpers/templates.ts):
+   * the same schema, without paying for building it in every test.
+   */
+  empty?: boolean;
+}
+
 export interface EngineFactory {
   name: 'pglite' | 'postgres';
-  create(): Promise<TestEngine>;
+  create(options?: CreateOptions): Promise<TestEngine>;
 }
 
 const quiet = () => undefined;
 
 export const pgliteEngine: EngineFactory = {
   name: 'pglite',
-  async create() {
+  async create({ empty = false } = {}) {
+    const template = empty ? undefined : await pgliteTemplateDir();
     const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-store-'));
+    // cp(1), not fs.cp: Node 20's fs.cp takes seconds over the template's thousand-odd files on a busy machine.
+    if (template) await promisify(execFile)('cp', ['-R', template, join(dataDir, 'pglite')]);
     return {
       name: 'pglite',
       dataDir,
@@ -41,7 +56,7 @@ export const pgliteEngine: EngineFactory = {
 
 export const postgresEngine: EngineFactory = {
   name: 'postgres',
-  async create() {
+  async create({ empty = false } = {}) {
     const admin = new URL(TEST_DATABASE_URL);
     const name = `skybridge_t_${randomBytes(6).toString('hex')}`;
     const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
@@ -55,7 +70,8 @@ export const postgresEngine: EngineFactory = {
       );
     }
     try {
-      await client.query(`CREATE DATABASE ${name}`);
+      const template = empty ? undefined : await postgresTemplateName(admin.toString());
+      await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
     } finally {
       await client.end();
     }

@@ -9,7 +9,8 @@ for (const factory of engines as EngineFactory[]) {
   describe(`openStore on ${factory.name}`, () => {
     let engine: TestEngine;
     before(async () => {
-      engine = await factory.create();
+      // From nothing, not a migrated template: the first open must run initdb and every migration itself.
+      engine = await factory.create({ empty: true });
     });
     after(async () => engine?.dispose());
 
