@@ -2,8 +2,10 @@
 // Runs test/**/*.test.ts (or those whose path contains one of the arguments) with Node's test runner,
 // which in Node 20 neither expands globs nor finds .ts files in a folder. Before that, test-setup.js
 // makes sure PostgreSQL and Chromium are there when the chosen files need them.
-import { spawn } from 'node:child_process';
-import { prepare, testFiles } from './test-setup.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { needs, prepare, testFiles } from './test-setup.js';
 
 const filter = process.argv.slice(2);
 const files = testFiles().filter((f) => filter.length === 0 || filter.some((pattern) => f.includes(pattern)));
@@ -12,6 +14,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 await prepare(files);
+
+// The migrated empty stores the tests copy (test/helpers/templates.ts), built once here rather than by the
+// first files that start at the same time, each paying initdb and the migrations for the same result.
+if (needs(files).postgres) {
+  const built = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../test/helpers/build-templates.ts', import.meta.url))],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (built.status !== 0) {
+    console.error(
+      'run-tests: could not build the store templates (test/helpers/build-templates.ts, see above)',
+    );
+    process.exit(1);
+  }
+}
 
 // Most files wait on child processes, sockets and timers, so three at a time keeps two cores busy.
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
@@ -28,6 +48,9 @@ const runner = spawn(
     `--test-concurrency=${concurrency}`,
     `--test-timeout=${timeoutMs}`,
     '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${new URL('./test-timings.js', import.meta.url).href}`,
+    '--test-reporter-destination=stdout',
     ...files,
   ],
   // Its own process group, so every process a test started can be killed with it (below).
@@ -43,13 +66,51 @@ function killLeftovers(signal) {
   }
 }
 
+/**
+ * The processes still running in the runner's group, as `pid (parent, state) command` lines, so the test
+ * that leaked one can be found. Zombies are left out: they have ended and only wait to be reaped.
+ * Without /proc (not Linux) a live group is reported as one unnamed line.
+ */
 function leftovers() {
+  let pids;
   try {
-    process.kill(-runner.pid, 0);
-    return true;
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return false;
+    try {
+      process.kill(-runner.pid, 0);
+      return ['  (processes not named: no /proc)'];
+    } catch {
+      return [];
+    }
   }
+  return pids.flatMap((pid) => {
+    try {
+      // After the name in parentheses (which may hold spaces): state, parent pid, process group.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) !== runner.pid || state === 'Z') return [];
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      return [`  ${pid} (parent ${ppid}, state ${state}) ${(command || `[${name}]`).slice(0, 300)}`];
+    } catch {
+      return []; // it ended meanwhile
+    }
+  });
+}
+
+/**
+ * Waits a moment for the group to empty: tsx's esbuild service (one per node process that ran
+ * TypeScript) exits on its own once its parent has, a few milliseconds later. Only what is still
+ * running after that was left behind by a test.
+ */
+async function settledLeftovers() {
+  const deadline = Date.now() + 3_000;
+  let left = leftovers();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = leftovers();
+  }
+  return left;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -58,8 +119,12 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.exit(130);
   });
 }
-runner.on('exit', (code, signal) => {
-  if (leftovers()) console.error('run-tests: processes started by the tests were still running; killed them');
+runner.on('exit', async (code, signal) => {
+  const left = await settledLeftovers();
+  if (left.length > 0)
+    console.error(
+      `run-tests: processes started by the tests were still running; killed them:\n${left.join('\n')}`,
+    );
   killLeftovers('SIGKILL');
   process.exit(code ?? (signal ? 1 : 0));
 });
