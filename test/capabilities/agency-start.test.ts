@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runService } from '../../src/service/run.ts';
 import { simulator } from '../helpers/sim.ts';
+import { pgliteEngine } from '../helpers/stores.ts';
 
 test('the service says at start that WELLSKY_AGENCY_ID does not match the credentials (not "refused")', async () => {
   const sim = await simulator({ profile: 'full', caregivers: 4, clients: 6, weeks: 1 });
-  const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-agency-'));
-  after(() => rm(dataDir, { recursive: true, force: true }));
+  // A migrated empty store: what is tested is the start's verdict, not the first creation of the folder.
+  const engine = await pgliteEngine.create();
+  after(() => engine.dispose());
   const lines: string[] = [];
   const service = await runService({
     env: {
@@ -18,7 +17,7 @@ test('the service says at start that WELLSKY_AGENCY_ID does not match the creden
       WELLSKY_CLIENT_SECRET: sim.credentials.clientSecret,
       WELLSKY_AGENCY_ID: '999',
       WELLSKY_TIMEZONE: sim.timezone,
-      SKYBRIDGE_DATA_DIR: dataDir,
+      SKYBRIDGE_DATA_DIR: engine.dataDir!,
       PORT: '0',
       LOG_LEVEL: 'silent',
     },

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { KeyRepo } from '../../src/service/keys.ts';
-import { openStore } from '../../src/store/index.ts';
-import type { EngineFactory } from '../helpers/stores.ts';
+import { type EngineFactory, pgliteEngine } from '../helpers/stores.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/skybridge.js', import.meta.url));
 
@@ -121,11 +120,13 @@ export function refusedTest() {
   test('pglite: a folder held by a process that lends nothing is refused with what to do', {
     timeout: 280_000,
   }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-held-'));
-    after(() => rm(dataDir, { recursive: true, force: true }));
-    const store = await openStore({ dataDir, env: {}, warn: () => undefined });
-    after(() => store.close());
-    const result = await run(baseEnv({ dataDir, databaseUrl: null }), ['keys', 'list']);
+    const fixture = await pgliteEngine.create();
+    const store = await fixture.open();
+    after(async () => {
+      await store.close();
+      await fixture.dispose();
+    });
+    const result = await run(baseEnv(fixture), ['keys', 'list']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, new RegExp(`already open in process ${process.pid}`));
     assert.match(result.stderr, /Stop that process/);

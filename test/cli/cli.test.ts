@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { simulator } from '../helpers/sim.ts';
-import { postgresEngine } from '../helpers/stores.ts';
+import { pgliteEngine, postgresEngine } from '../helpers/stores.ts';
 
 const BIN = new URL('../../bin/skybridge.js', import.meta.url).pathname;
 
@@ -102,9 +99,9 @@ describe('skybridge CLI', () => {
 
 describe('doctor reports the store and what it survives', () => {
   test('embedded: PGlite with its fsync journal; PostgreSQL: the server’s own guarantee', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-doctor-'));
-    after(() => rm(dataDir, { recursive: true, force: true }));
-    const embedded = await run(['doctor', '--simulator', '--json'], { SKYBRIDGE_DATA_DIR: dataDir });
+    const folder = await pgliteEngine.create();
+    after(() => folder.dispose());
+    const embedded = await run(['doctor', '--simulator', '--json'], { SKYBRIDGE_DATA_DIR: folder.dataDir! });
     const report = JSON.parse(embedded.stdout);
     assert.equal(report.storage.engine, 'pglite');
     assert.equal(report.storage.survivesPowerLoss, true);

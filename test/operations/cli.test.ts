@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
+import { pgliteEngine, type TestEngine } from '../helpers/stores.ts';
 
 const BIN = new URL('../../bin/skybridge.js', import.meta.url).pathname;
 
@@ -26,13 +24,16 @@ function run(args: string[], env: Record<string, string>) {
 // scenarios run on both engines.
 describe('clock, candidates and callout commands', () => {
   let sim: RunningSimulator;
+  let engine: TestEngine;
   let dataDir: string;
   let env: Record<string, string>;
   let shift: { id: string; day: string; caregiverId: string };
 
   before(async () => {
     sim = await startSimulator({ clients: 10, caregivers: 12, seed: 4, profile: 'full' });
-    dataDir = await mkdtemp(join(tmpdir(), 'skybridge-ops-cli-'));
+    // A migrated empty store (test/helpers/templates.ts): the commands are tested, not the folder's creation.
+    engine = await pgliteEngine.create();
+    dataDir = engine.dataDir!;
     env = {
       WELLSKY_BASE_URL: sim.url,
       WELLSKY_CLIENT_ID: sim.credentials.clientId,
@@ -61,7 +62,7 @@ describe('clock, candidates and callout commands', () => {
   });
   after(async () => {
     await sim?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await engine?.dispose();
   });
 
   it('says the mirror is empty before a sync', async () => {

@@ -34,7 +34,9 @@ for (const factory of engines) {
       // The CLI runs on the real clock, so the simulator does too.
       sim = await startSimulator({ clients: 12, caregivers: 8, seed: 11, profile: 'full' });
       engine = await factory.create();
-      dataDir = await mkdtemp(join(tmpdir(), 'skybridge-cli-'));
+      // PGlite: the engine's folder, a migrated empty store (test/helpers/templates.ts) rather than one the
+      // first command would create. PostgreSQL: a folder for what the CLI keeps beside the database.
+      dataDir = engine.dataDir ?? (await mkdtemp(join(tmpdir(), 'skybridge-cli-')));
       env = {
         WELLSKY_BASE_URL: sim.url,
         WELLSKY_CLIENT_ID: sim.credentials.clientId,
