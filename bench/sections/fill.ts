@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
-import { type BenchSection, SMALL } from '../section.ts';
+import { type BenchSection, MEDIUM, SMALL } from '../section.ts';
 
 const NOW = Date.parse('2026-02-12T17:00:00Z');
 
@@ -23,6 +24,44 @@ function random(seed: number) {
   };
 }
 
+/** Diagnostics (BENCH_FILL_QUERIES=1): every SQL statement's count and time, worst first. */
+function countQueries(db: { getExecutor(): object }) {
+  const base = Object.getPrototypeOf(Object.getPrototypeOf(db.getExecutor()));
+  const original = base.executeQuery;
+  const stats = new Map<string, { n: number; ms: number; rows: number }>();
+  base.executeQuery = async function (this: unknown, q: { sql: string }) {
+    const started = performance.now();
+    const r = await original.call(this, q);
+    const key = q.sql
+      .replace(/\$\d+/g, '?')
+      .replace(/\(\?(, \?)*\)/g, '(…)')
+      .slice(0, 160);
+    const s = stats.get(key) ?? { n: 0, ms: 0, rows: 0 };
+    s.n += 1;
+    s.ms += performance.now() - started;
+    s.rows += r.rows?.length ?? 0;
+    stats.set(key, s);
+    return r;
+  };
+  return {
+    print() {
+      base.executeQuery = original;
+      const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40);
+      let n = 0;
+      let ms = 0;
+      for (const [, v] of stats) {
+        n += v.n;
+        ms += v.ms;
+      }
+      process.stderr.write(`queries: ${n}, ${ms.toFixed(0)} ms\n`);
+      for (const [k, v] of rows)
+        process.stderr.write(
+          `${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(7)}x ${String(v.rows).padStart(8)} rows  ${k}\n`,
+        );
+    },
+  };
+}
+
 /**
  * 200 open shifts in the large demo agency, filled by the real engine, messaging (simulated channel) and
  * the simulator, in simulated time: each texted caregiver answers YES with probability 0.2, NO with 0.3,
@@ -35,7 +74,9 @@ export const fillSection: BenchSection = {
     const began = performance.now();
     const size = SMALL
       ? { caregivers: 200, clients: 500, shifts: 30 }
-      : { caregivers: 2000, clients: 5000, shifts: 200 };
+      : MEDIUM
+        ? { caregivers: 1000, clients: 2500, shifts: 60 }
+        : { caregivers: 2000, clients: 5000, shifts: 200 };
     let t = NOW;
     const now = () => new Date(t);
     const sim = await startSimulator({
@@ -117,12 +158,39 @@ export const fillSection: BenchSection = {
       const scheduled = new Set<string>();
       const answers: { at: number; phone: string; text: string }[] = [];
       const db = app.store.db;
-      for (let steps = 0; steps < 20_000; steps++) {
-        for (const o of await db
-          .selectFrom('fill_offers')
-          .select(['id', 'caregiver_id', 'updated_at'])
-          .where('state', '=', 'sent')
-          .execute()) {
+      const queries = process.env.BENCH_FILL_QUERIES ? countQueries(db) : undefined;
+      // Where the wall time of the simulated phase goes (bench queries, replies, the engine's advance).
+      const spent = { scan: 0, events: 0, replies: 0, advance: 0 };
+      const timed = async <T>(part: keyof typeof spent, fn: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+          return await fn();
+        } finally {
+          spent[part] += performance.now() - started;
+        }
+      };
+      let steps = 0;
+      const phaseStarted = performance.now();
+      const cpuStarted = process.cpuUsage();
+      let scannedAt = new Date(0);
+      for (; steps < 20_000; steps++) {
+        if (steps % 250 === 0 && steps > 0)
+          phase(
+            `step ${steps}, ${new Date(t).toISOString()}; ms in scan ${spent.scan.toFixed(0)}, events ${spent.events.toFixed(0)}, replies ${spent.replies.toFixed(0)}, advance ${spent.advance.toFixed(0)}`,
+          );
+        // Only offers that changed since the last look: an offer becomes `sent` at the clock's time, which
+        // never goes back, so none is missed (the set above keeps each offer answered at most once).
+        const since = scannedAt;
+        scannedAt = new Date(t);
+        const sent = await timed('scan', () =>
+          db
+            .selectFrom('fill_offers')
+            .select(['id', 'caregiver_id', 'updated_at'])
+            .where('state', '=', 'sent')
+            .where('updated_at', '>=', since)
+            .execute(),
+        );
+        for (const o of sent) {
           if (scheduled.has(o.id)) continue;
           scheduled.add(o.id);
           const r = rnd();
@@ -136,32 +204,43 @@ export const fillSection: BenchSection = {
         // The next event strictly after now: an answer, a wave, a deadline or a start (past values of
         // campaigns already handled never hold the clock back).
         const after = new Date(t);
-        const next = async (column: 'next_wave_at' | 'escalate_at' | 'occurrence_start', states: string[]) =>
-          (
-            await db
-              .selectFrom('fill_campaigns')
-              .select((eb) => eb.fn.min(column).as('at'))
-              .where('state', 'in', states as never)
-              .where(column, '>', after)
-              .executeTakeFirst()
-          )?.at as Date | null | undefined;
-        const events = [
-          answers[0]?.at,
-          (await next('next_wave_at', ['open']))?.getTime(),
-          (await next('escalate_at', ['open']))?.getTime(),
-          (await next('occurrence_start', ['open', 'escalated']))?.getTime(),
-        ].filter((x): x is number => x !== undefined && !Number.isNaN(x));
+        const events = await timed('events', async () => {
+          const due = await db
+            .selectFrom('fill_campaigns')
+            .select([
+              sql<Date | null>`min(next_wave_at) filter (where state = 'open' and next_wave_at > ${after})`.as(
+                'wave',
+              ),
+              sql<Date | null>`min(escalate_at) filter (where state = 'open' and escalate_at > ${after})`.as(
+                'escalate',
+              ),
+              sql<Date | null>`min(occurrence_start) filter (where state in ('open', 'escalated') and occurrence_start > ${after})`.as(
+                'start',
+              ),
+            ])
+            .executeTakeFirstOrThrow();
+          return [answers[0]?.at, due.wave?.getTime(), due.escalate?.getTime(), due.start?.getTime()].filter(
+            (x): x is number => x !== undefined && !Number.isNaN(x),
+          );
+        });
         if (events.length === 0) break;
         t = Math.max(t + 1, Math.min(...events));
-        while (answers.length > 0 && answers[0]!.at <= t) {
-          const a = answers.shift()!;
-          const r = await app.messaging.receive({ from: a.phone, text: a.text });
-          // Several offers waiting: the question "which one?" is answered with the first listed.
-          if (r.message.action === 'which') await app.messaging.receive({ from: a.phone, text: '1' });
-        }
-        await engine.advance();
+        await timed('replies', async () => {
+          while (answers.length > 0 && answers[0]!.at <= t) {
+            const a = answers.shift()!;
+            const r = await app.messaging.receive({ from: a.phone, text: a.text });
+            // Several offers waiting: the question "which one?" is answered with the first listed.
+            if (r.message.action === 'which') await app.messaging.receive({ from: a.phone, text: '1' });
+          }
+        });
+        await timed('advance', () => engine.advance());
       }
-      phase('all campaigns ended');
+      queries?.print();
+      const phaseCpu = process.cpuUsage(cpuStarted);
+      const phaseSeconds = (performance.now() - phaseStarted) / 1000;
+      phase(
+        `all campaigns ended after ${steps} steps; ms in scan ${spent.scan.toFixed(0)}, events ${spent.events.toFixed(0)}, replies ${spent.replies.toFixed(0)}, advance ${spent.advance.toFixed(0)}`,
+      );
       const requests = sim.control.stats().total - requestsBefore;
       const views = await Promise.all(ids.map((id) => app.fills.service.require(id)));
       const filled = views.filter((v) => v.state === 'filled');
@@ -204,6 +283,10 @@ export const fillSection: BenchSection = {
         },
         { metric: 'WellSky requests per fill', value: (requests / Math.max(1, filled.length)).toFixed(1) },
         { metric: 'double assignments', value: double },
+        {
+          metric: 'answering phase (simulated time)',
+          value: `${steps} steps, ${phaseSeconds.toFixed(0)} s wall, ${((phaseCpu.user + phaseCpu.system) / 1e6).toFixed(0)} s CPU`,
+        },
         { metric: 'load average (1 min) at the end', value: loadavg()[0]!.toFixed(1) },
       ]);
     } finally {
