@@ -108,19 +108,22 @@ export class Outbox {
     const holder = { workerId };
     switch (outcome.kind) {
       case 'accepted': {
-        await repo.move(message.id, 'sent', {
+        // Delivered with the hand-over (the simulated channel): both moves in one transaction; when the
+        // first cannot be made (another holder, a state already moved), the second is tried alone.
+        const delivered = { to: 'delivered' as const, cause: `${channel.name}: delivered` };
+        const sent = await repo.move(message.id, 'sent', {
           cause: `accepted by ${channel.name}`,
           now,
           holder,
           set: { provider_message_id: outcome.providerMessageId, reason: null },
+          ...(outcome.delivered ? { then: delivered } : {}),
         });
-        if (outcome.delivered) {
-          await repo.move(message.id, 'delivered', {
-            cause: `${channel.name}: delivered`,
+        if (outcome.delivered && !sent.moved)
+          await repo.move(message.id, delivered.to, {
+            cause: delivered.cause,
             now,
             holder: { anyone: true },
           });
-        }
         return;
       }
       case 'failed':

@@ -55,8 +55,8 @@ export class MessagingRepo {
     input: NewOutbound,
     now: Date,
   ): Promise<{ message: OutboundMessage; created: boolean }> {
-    const existing = await this.getByKey(input.key);
-    if (existing) return { message: existing, created: false };
+    // No look-up first: the caller (`Messaging.send`) has just made it, and a key stored meanwhile is
+    // found by the conflict below.
     return this.store.transaction(async (trx) => {
       const inserted = await trx
         .insertInto('outbound_messages')
@@ -217,6 +217,9 @@ export class MessagingRepo {
       now: Date;
       holder: Holder;
       set?: Updateable<OutboundMessagesTable>;
+      /** A second move known at once (a channel that reports delivery with the hand-over): the same
+       *  two transitions as two calls, in one transaction and one UPDATE. */
+      then?: { to: MessageState; cause: string };
     },
   ): Promise<{ message: OutboundMessage | undefined; moved: boolean }> {
     return this.store.transaction(async (trx) => {
@@ -234,12 +237,14 @@ export class MessagingRepo {
         if (options.set) await this.patch(trx, id, options.set, options.now);
         return { message: row, moved: false };
       }
-      const final = to !== 'queued' && to !== 'sent';
+      const then = options.then && canMove(to, options.then.to) ? options.then : undefined;
+      const last = then?.to ?? to;
+      const final = last !== 'queued' && last !== 'sent';
       const updated = await trx
         .updateTable('outbound_messages')
         .set({
           ...options.set,
-          state: to,
+          state: last,
           updated_at: options.now,
           attempt_started_at: null,
           claimed_by: null,
@@ -252,13 +257,12 @@ export class MessagingRepo {
         .executeTakeFirstOrThrow();
       await trx
         .insertInto('message_transitions')
-        .values({
-          message_id: id,
-          at: options.now,
-          from_state: row.state,
-          to_state: to,
-          cause: options.cause,
-        })
+        .values([
+          { message_id: id, at: options.now, from_state: row.state, to_state: to, cause: options.cause },
+          ...(then
+            ? [{ message_id: id, at: options.now, from_state: to, to_state: then.to, cause: then.cause }]
+            : []),
+        ])
         .execute();
       return { message: updated, moved: true };
     });
