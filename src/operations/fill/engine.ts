@@ -281,9 +281,8 @@ export class FillEngine {
       }))
     )
       return false;
-    for (const o of await this.repo.offers(c.id))
-      if (PENDING_OFFER.includes(o.state))
-        await this.repo.moveOffer(this.repo.db, o, 'expired', 'the shift started');
+    const pending = (await this.repo.offers(c.id)).filter((o) => PENDING_OFFER.includes(o.state));
+    await this.repo.moveOffers(this.repo.db, pending, 'expired', 'the shift started');
     return true;
   }
 
@@ -322,10 +321,12 @@ export class FillEngine {
     notice: (s: FillCampaignRow['shift']) => string,
     except?: string,
   ): Promise<void> {
-    for (const o of await this.repo.offers(c.id)) {
-      if (o.caregiver_id === except || !PENDING_OFFER.includes(o.state)) continue;
+    const pending = (await this.repo.offers(c.id)).filter(
+      (o) => o.caregiver_id !== except && PENDING_OFFER.includes(o.state),
+    );
+    // All in one statement: the last wave can leave a couple of hundred offers pending.
+    for (const o of await this.repo.moveOffers(this.repo.db, pending, 'withdrawn', why)) {
       const texted = o.state === 'sent';
-      if (!(await this.repo.moveOffer(this.repo.db, o, 'withdrawn', why))) continue;
       const phone = this.ports.contacts.caregiverContact(o.caregiver_id);
       if (texted && phone) {
         await this.ports.messenger.send({

@@ -232,6 +232,34 @@ export class FillRepo {
     return true;
   }
 
+  /**
+   * `moveOffer` for many offers at once (withdrawing a wave's worth when the shift is filled): one UPDATE
+   * per state they are in and one history INSERT, the rows in the order given. Returns the offers moved,
+   * as they were before the move; one changed meanwhile is left out, as `moveOffer` would report false.
+   */
+  async moveOffers(db: Db, offers: FillOfferRow[], to: OfferState, cause: string): Promise<FillOfferRow[]> {
+    const from = [...new Set(offers.filter((o) => o.state !== to).map((o) => o.state))];
+    const moved = new Set<string>();
+    for (const state of from) {
+      checkOffer(state, to);
+      const ids = offers.filter((o) => o.state === state).map((o) => o.id);
+      const rows = await db
+        .updateTable('fill_offers')
+        .set({ state: to, state_reason: cause, updated_at: this.now() })
+        .where('id', 'in', ids)
+        .where('state', '=', state)
+        .returning('id')
+        .execute();
+      for (const r of rows) moved.add(r.id);
+    }
+    const out = offers.filter((o) => moved.has(o.id));
+    await this.histories(
+      db,
+      out.map((o) => ({ campaignId: o.campaign_id, offerId: o.id, from: o.state, to, cause })),
+    );
+    return out;
+  }
+
   async patchOffer(
     db: Db,
     id: string,
@@ -267,7 +295,10 @@ export class FillRepo {
       .onConflict((oc) => oc.columns(['campaign_id', 'caregiver_id']).doNothing())
       .returningAll()
       .execute();
-    for (const r of rows) await this.history(db, campaignId, r.id, null, 'queued', `wave ${r.wave}`);
+    await this.histories(
+      db,
+      rows.map((r) => ({ campaignId, offerId: r.id, from: null, to: 'queued', cause: `wave ${r.wave}` })),
+    );
     return rows;
   }
 
@@ -320,6 +351,28 @@ export class FillRepo {
       .updateTable('fill_replies')
       .set({ answered: true })
       .where('message_id', '=', messageId)
+      .execute();
+  }
+
+  /** Several history rows in one INSERT (their ids follow the order given). */
+  private async histories(
+    db: Db,
+    rows: { campaignId: string; offerId: string | null; from: string | null; to: string; cause: string }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const at = this.now();
+    await db
+      .insertInto('fill_history')
+      .values(
+        rows.map((r) => ({
+          campaign_id: r.campaignId,
+          offer_id: r.offerId,
+          at,
+          from_state: r.from,
+          to_state: r.to,
+          cause: r.cause,
+        })),
+      )
       .execute();
   }
 
