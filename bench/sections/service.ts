@@ -1,7 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { build, distIsFresh } from '../../scripts/build.js';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
 import { AuditLog } from '../../src/service/audit.ts';
 import { KeyRepo } from '../../src/service/keys.ts';
@@ -17,6 +20,117 @@ const NOTE_RATE = SMALL ? 50 : 100;
 const SECONDS = SMALL ? 3 : 15;
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The demo agency `npm start` runs without configuration (SKYBRIDGE_DEMO_* defaults). */
+const DEMO = { caregivers: 50, clients: 120 };
+const LARGE = { caregivers: 2_000, clients: 5_000 };
+
+/** Resident memory now and at its peak (VmRSS, VmHWM) of another process, from Linux's /proc. */
+async function residentOf(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Runs `node dist/cli/main.js <args>` until its stdout says `ready`; returns it with what it printed. */
+async function launch(args: string[], env: Record<string, string>, ready: RegExp) {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const started = performance.now();
+  while (!ready.test(output)) {
+    if (child.exitCode !== null) throw new Error(`${args[0]} exited before it was ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { pid: child.pid!, seconds, output: () => output, stop };
+}
+
+/**
+ * `npm start` as a user runs it — plain node on the compiled dist/, its own process — on a new data
+ * folder and again on the same folder (a restart): seconds until ready, RSS once the first sync is done,
+ * and the peak during the start. With `wellsky`, the service syncs a simulator running in another process
+ * (so the simulator's own data is not counted), as against the real WellSky.
+ */
+async function startFigures(size: { caregivers: number; clients: number }, wellsky?: Record<string, string>) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-bench-start-'));
+  const rows = [];
+  try {
+    for (const start of ['new data folder', 'restart']) {
+      const service = await launch(
+        ['start'],
+        {
+          PORT: '0',
+          SKYBRIDGE_DATA_DIR: dataDir,
+          SKYBRIDGE_DEMO_CAREGIVERS: String(size.caregivers),
+          SKYBRIDGE_DEMO_CLIENTS: String(size.clients),
+          ...wellsky,
+        },
+        /Skybridge is ready/,
+      );
+      const { rss, peak } = await residentOf(service.pid);
+      await service.stop();
+      rows.push({
+        agency: `${size.caregivers} caregivers / ${size.clients} clients${wellsky ? ' (simulator apart)' : ' (demo)'}`,
+        start,
+        'ready (s)': service.seconds.toFixed(1),
+        'RSS after first sync (MB)': mb(rss),
+        'peak RSS (MB)': mb(peak),
+      });
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** The service's own memory: the demo agency (in-process simulator), and at full scale a 2,000 / 5,000 agency. */
+async function memorySection() {
+  if (!distIsFresh()) build();
+  const rows = await startFigures(DEMO);
+  if (!SMALL) {
+    const simulator = await launch(
+      [
+        'simulator',
+        '--port',
+        '0',
+        '--caregivers',
+        String(LARGE.caregivers),
+        '--clients',
+        String(LARGE.clients),
+      ],
+      {},
+      /http:\/\/127\.0\.0\.1:\d+/,
+    );
+    try {
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(simulator.output())![0];
+      rows.push(
+        ...(await startFigures(LARGE, {
+          WELLSKY_BASE_URL: url,
+          WELLSKY_CLIENT_ID: 'demo-client',
+          WELLSKY_CLIENT_SECRET: 'demo-secret',
+        })),
+      );
+    } finally {
+      await simulator.stop();
+    }
+  }
+  console.table(rows);
+}
 
 /** The same burst of audited reads written one INSERT each, then group-committed (what the service does). */
 async function auditBurst(store: Store, n = 2_000): Promise<string> {
@@ -67,8 +181,8 @@ function row(what: string, rate: number, result: autocannon.Result) {
 export const serviceSection: BenchSection = {
   name: 'service',
   async run() {
+    await memorySection();
     const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-bench-service-'));
-    const rssBefore = process.memoryUsage().rss;
     const app = await SkybridgeApp.create({
       env: { SKYBRIDGE_DATA_DIR: dataDir },
       demo: 'always',
@@ -78,7 +192,6 @@ export const serviceSection: BenchSection = {
     const started = performance.now();
     await app.start();
     const startSeconds = (performance.now() - started) / 1000;
-    const rssAfterStart = process.memoryUsage().rss;
     const { token } = await new KeyRepo(app.store).create('bench', 'read');
     const server = buildServer(app, { logger: false, extensions: [] });
     await server.listen({ port: 0, host: '127.0.0.1' });
@@ -143,8 +256,6 @@ export const serviceSection: BenchSection = {
           agency: `${SIZE.caregivers} caregivers / ${SIZE.clients} clients`,
           'start (s)': startSeconds.toFixed(1),
           ...r,
-          'RSS before (MB)': mb(rssBefore),
-          'RSS after start (MB)': mb(rssAfterStart),
         })),
       );
       console.log(
