@@ -10,6 +10,7 @@ import { type ApplyCounts, applyJournalRecords } from './journal-apply.ts';
 import { type CompactionReport, compactJournal } from './journal-compaction.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './types.ts';
+import { YieldAfterEachStatement } from './yield-plugin.ts';
 
 export type StoreEngine = 'pglite' | 'postgres';
 
@@ -136,8 +137,9 @@ async function openPgliteStore(
         ? await compactJournal(engine.db, journal, engine.pgliteDir)
         : null;
     const openJournal = journal;
+    const db = engine.db.withPlugin(new YieldAfterEachStatement());
     return {
-      db: engine.db,
+      db,
       engine: 'pglite',
       journal: openJournal,
       replay: { records: records.length, warnings, compaction, ...counts },
@@ -153,7 +155,7 @@ async function openPgliteStore(
           'retries and holds may roll back, which repeats work safely (an attempt that was in flight makes ' +
           'the next one look in WellSky first). Use DATABASE_URL (PostgreSQL) for several processes.',
       },
-      transaction: (fn) => engine.db.transaction().execute(fn),
+      transaction: (fn) => db.transaction().execute(fn),
       compactJournal: () => compactJournal(engine.db, openJournal, engine.pgliteDir),
       async close() {
         try {
