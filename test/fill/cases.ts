@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { reportCallOut } from '../../src/operations/callout.ts';
+import { FillEngine } from '../../src/operations/fill/index.ts';
 import { operationsOf } from '../../src/runtime/operations.ts';
 import type { EngineFactory, TestEngine } from '../helpers/stores.ts';
 import { type FillScenario, fillScenario } from './fixture.ts';
@@ -444,6 +445,56 @@ export function fillCases(factory: EngineFactory) {
       assert.equal(await s.caregiverOn(shift.id, shift.date), taker);
       assert.equal((await texts(late, 'fill-withdrawn')).length, 2, 'told each time the shift was filled');
       assert.equal((await texts(no, 'fill-withdrawn')).length, 0);
+    });
+
+    test('killed after a back-out re-opened the withdrawn offers, before texting them: the next advance texts each once', async () => {
+      const fills = s.app.fills.service;
+      const shift = s.open[9]!;
+      const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
+      const winners = new Set((await fills.list()).map((f) => f.winnerCaregiverId));
+      const sent: string[] = [];
+      for (const o of campaign.offers)
+        if (o.state === 'sent' && (await s.app.fills.engine.repo.pendingFor(o.caregiverId)).length === 1)
+          sent.push(o.caregiverId);
+      const w = sent.find((id) => !winners.has(id))!;
+      const others = sent.filter((id) => id !== w);
+      assert.ok(others.length >= 1);
+      const offersTo = async (id: string) =>
+        (await s.outbound(s.phoneOf(id))).filter(
+          (m) => m.purpose === 'fill-offer' && m.refs.campaignId === campaign.id,
+        );
+      assert.equal(
+        (await s.app.messaging.receive({ from: s.phoneOf(w), text: 'yes' })).message.action,
+        'accepted',
+      );
+
+      // The process dies right after the back-out's transaction (an engine whose pause hook throws there).
+      const app = s.app.fills.engine;
+      const dying = new FillEngine(app.ports, app.config, s.app.store.db, {
+        pause: async (point) => {
+          if (point === 'after-reoffer-recorded') throw new Error('killed after-reoffer-recorded');
+        },
+      });
+      const filled = await dying.repo.campaign(campaign.id);
+      await assert.rejects(dying.acceptance.backOut(filled!, w), /killed after-reoffer-recorded/);
+      const reopened = await fills.require(campaign.id);
+      assert.equal(reopened.state, 'open');
+      for (const id of others) {
+        assert.equal(reopened.offers.find((o) => o.caregiverId === id)!.state, 'queued');
+        assert.equal((await offersTo(id)).length, 1, 'not texted again yet');
+      }
+
+      // A restart's tick, once the lease has run out: each is texted the offer again, once.
+      s.clock.advance(2);
+      await app.advance();
+      await app.advance();
+      const resumed = await fills.require(campaign.id);
+      for (const id of others) {
+        assert.equal(resumed.offers.find((o) => o.caregiverId === id)!.state, 'sent');
+        const texts = await offersTo(id);
+        assert.equal(texts.length, 2, `caregiver ${id}: the first offer and one "open again"`);
+        assert.ok(texts.some((m) => m.body.startsWith('Open again:')));
+      }
     });
   });
 }

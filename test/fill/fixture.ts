@@ -127,6 +127,7 @@ export async function fillScenario(
     '2026-02-14',
     '2026-02-25',
     '2026-02-26',
+    '2026-02-27',
   ];
   const open = days.map((date) => {
     const start = `${date}T17:00:00Z`;

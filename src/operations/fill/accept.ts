@@ -240,6 +240,7 @@ export class Acceptance {
     if (!moved) return { handled: true, action: 'back-out-ignored', reply: texts.handedToPerson() };
     // Texted before the next wave: they ranked first last time. A crash before this leaves them queued
     // for `advance` to send (repo.unsent), with the same message keys.
+    await this.pause?.('after-reoffer-recorded');
     for (const o of reopened) await this.engine.sendOffer(c, o);
     await this.engine.step(c.id);
     return { handled: true, action: 'backed-out', reply: texts.backedOut(c.shift) };

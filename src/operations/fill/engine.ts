@@ -28,7 +28,7 @@ export interface AdvanceSummary {
 }
 
 /** A point where a test may stop the process (SIGKILL) to prove what survives a crash. */
-export type PausePoint = 'after-accept-recorded' | 'after-assign';
+export type PausePoint = 'after-accept-recorded' | 'after-assign' | 'after-reoffer-recorded';
 
 export interface FillEngineOptions {
   /** Test-only: awaited at each pause point (the runtime wires it from SKYBRIDGE_FILL_TEST_PAUSE). */
