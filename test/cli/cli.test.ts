@@ -1,16 +1,29 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { simulator } from '../helpers/sim.ts';
-import { pgliteEngine, postgresEngine } from '../helpers/stores.ts';
+import { pgliteEngine, postgresEngine, type TestEngine } from '../helpers/stores.ts';
 
 const BIN = new URL('../../bin/skybridge.js', import.meta.url).pathname;
+
+// doctor opens the embedded store to report on it: a migrated one of this file's own, not the checkout's
+// ./.skybridge (created with initdb on a first run, and shared with whatever else runs there).
+let home: TestEngine;
+before(async () => {
+  home = await pgliteEngine.create();
+});
+after(() => home?.dispose());
 
 function run(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        SKYBRIDGE_DATA_DIR: home.dataDir!,
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
