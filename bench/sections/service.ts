@@ -33,9 +33,26 @@ async function residentOf(pid: number): Promise<{ rss: number; peak: number }> {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-/** Runs `node dist/cli/main.js <args>` until its stdout says `ready`; returns it with what it printed. */
-async function launch(args: string[], env: Record<string, string>, ready: RegExp) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], {
+/** Node's options in package.json's `start` script (`node <options> dist/cli/main.js start`). */
+async function startScriptOptions(): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = manifest.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf('dist/cli/main.js'));
+}
+
+/**
+ * Runs `node [nodeOptions] dist/cli/main.js <args>` until its stdout says `ready`; returns it with what it
+ * printed.
+ */
+async function launch(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  nodeOptions: string[] = [],
+) {
+  const child = spawn(process.execPath, [...nodeOptions, join(ROOT, 'dist', 'cli', 'main.js'), ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,13 +78,14 @@ async function launch(args: string[], env: Record<string, string>, ready: RegExp
 }
 
 /**
- * `npm start` as a user runs it — plain node on the compiled dist/, its own process — on a new data
- * folder and again on the same folder (a restart): seconds until ready, RSS once the first sync is done,
- * and the peak during the start. With `wellsky`, the service syncs a simulator running in another process
+ * `npm start` as a user runs it — node with the start script's options on the compiled dist/, its own
+ * process — on a new data folder and again on the same folder (a restart): seconds until ready, RSS once
+ * the first sync is done, and the peak during the start. With `wellsky`, the service syncs a simulator running in another process
  * (so the simulator's own data is not counted), as against the real WellSky.
  */
 async function startFigures(size: { caregivers: number; clients: number }, wellsky?: Record<string, string>) {
   const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-bench-start-'));
+  const nodeOptions = await startScriptOptions();
   const rows = [];
   try {
     for (const start of ['new data folder', 'restart']) {
@@ -81,6 +99,7 @@ async function startFigures(size: { caregivers: number; clients: number }, wells
           ...wellsky,
         },
         /Skybridge is ready/,
+        nodeOptions,
       );
       const { rss, peak } = await residentOf(service.pid);
       await service.stop();
