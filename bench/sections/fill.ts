@@ -257,6 +257,20 @@ export const fillSection: BenchSection = {
           if (String(a.id) === v.shift.id) day.push(a.caregiver ? String(a.caregiver.id) : null);
         if (day.length !== 1 || day[0] !== v.winnerCaregiverId) double++;
       }
+      // A caregiver who won two shifts that overlap: the ranking reads the mirror, which learns of a fill's
+      // assignment only at the next sync, and none runs during the bench.
+      const won = await db
+        .selectFrom('fill_campaigns')
+        .select(['winner_caregiver_id as caregiverId', 'occurrence_start as start', 'occurrence_end as end'])
+        .where('state', '=', 'filled')
+        .orderBy('winner_caregiver_id')
+        .orderBy('occurrence_start')
+        .execute();
+      let overlapping = 0;
+      for (let i = 1; i < won.length; i++) {
+        const [a, b] = [won[i - 1]!, won[i]!];
+        if (a.caregiverId === b.caregiverId && b.start < a.end) overlapping++;
+      }
       const offers = views.reduce((n, v) => n + v.counts.sent, 0);
       const states: Record<string, number> = {};
       for (const v of views) states[v.state] = (states[v.state] ?? 0) + 1;
@@ -283,6 +297,7 @@ export const fillSection: BenchSection = {
         },
         { metric: 'WellSky requests per fill', value: (requests / Math.max(1, filled.length)).toFixed(1) },
         { metric: 'double assignments', value: double },
+        { metric: 'caregivers winning overlapping shifts', value: overlapping },
         {
           metric: 'answering phase (simulated time)',
           value: `${steps} steps, ${phaseSeconds.toFixed(0)} s wall, ${((phaseCpu.user + phaseCpu.system) / 1e6).toFixed(0)} s CPU`,
