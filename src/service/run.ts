@@ -44,6 +44,11 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
         `${settings.demo.clients} clients). Nothing here talks to the real WellSky; every answer says so in its ` +
         'X-Skybridge-WellSky: simulated header.',
     );
+    print(
+      settings.demo.permissions.appointmentsWrite
+        ? 'The demo agency may assign shifts (shifts.write), so a fill ends assigned; SKYBRIDGE_DEMO_SHIFT_WRITES=off shows the recorded agency, which WellSky refused it.'
+        : 'The demo agency is refused shift writes, as recorded (SKYBRIDGE_DEMO_SHIFT_WRITES=off): a fill ends accepted, for a person to assign.',
+    );
   } else {
     print(`WellSky: ${app.client.config.baseUrl} (agency ${app.client.config.agencyId})`);
   }

@@ -36,6 +36,16 @@ const ServiceEnv = z.object({
     .pipe(z.string().min(16, 'SKYBRIDGE_WEBHOOK_SECRET must be at least 16 characters').optional()),
   SKYBRIDGE_DEMO_CAREGIVERS: Size('SKYBRIDGE_DEMO_CAREGIVERS', 50),
   SKYBRIDGE_DEMO_CLIENTS: Size('SKYBRIDGE_DEMO_CLIENTS', 120),
+  SKYBRIDGE_DEMO_SHIFT_WRITES: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().toLowerCase() || 'on')
+    .pipe(
+      z.enum(['on', 'off'], {
+        error:
+          'SKYBRIDGE_DEMO_SHIFT_WRITES must be on (the demo agency may assign shifts) or off (as recorded)',
+      }),
+    ),
   SKYBRIDGE_RATE_LIMIT: z
     .string()
     .optional()
@@ -54,7 +64,12 @@ export interface ServiceSettings {
   port: number;
   host: string;
   webhookSecret: string | undefined;
-  demo: { caregivers: number; clients: number };
+  /**
+   * The demo agency. `permissions.appointmentsWrite`: the recorded agency (feb-2026) was refused shift
+   * writes; the demo grants them by default so a fill ends with the assignment in (simulated) WellSky, as
+   * it does for an agency that asked WellSky for `shifts.write`.
+   */
+  demo: { caregivers: number; clients: number; permissions: { appointmentsWrite: boolean } };
   dataDir: string;
   /** Requests a minute per API key (per address without one); 0 = no limit. */
   rateLimitPerMinute: number;
@@ -75,7 +90,11 @@ export function serviceSettings(env: NodeJS.ProcessEnv): ServiceSettings {
     port: s.PORT,
     host: s.HOST,
     webhookSecret: s.SKYBRIDGE_WEBHOOK_SECRET,
-    demo: { caregivers: s.SKYBRIDGE_DEMO_CAREGIVERS, clients: s.SKYBRIDGE_DEMO_CLIENTS },
+    demo: {
+      caregivers: s.SKYBRIDGE_DEMO_CAREGIVERS,
+      clients: s.SKYBRIDGE_DEMO_CLIENTS,
+      permissions: { appointmentsWrite: s.SKYBRIDGE_DEMO_SHIFT_WRITES === 'on' },
+    },
     dataDir: s.SKYBRIDGE_DATA_DIR,
     rateLimitPerMinute: s.SKYBRIDGE_RATE_LIMIT,
   };

@@ -137,23 +137,33 @@ describe('the fills page in Chromium', async () => {
     await page.waitForSelector('#app:not(.hidden)');
     await page.waitForSelector('#banner.show');
 
-    // The demo's WellSky is the one met in Feb 2026 (profile feb-2026): these credentials may not change
-    // shifts, so a YES is accepted and a person must assign it — never shown as filled.
-    const refused = await fillAndAnswer(page, refusedShift);
-    const unassigned = page.locator('li.fill.accepted-unassigned', { hasText: `shift ${refusedShift.id}` });
-    await unassigned.waitFor();
-    assert.match((await unassigned.textContent()) ?? '', /may not change shifts/);
-    await page.waitForSelector('#phone-thread .bubble:has-text("office will put it in your schedule")');
-
-    // Credentials that may change shifts (measured again, as the service does): the YES fills it.
-    app.simulator!.control.setPermissions({ appointmentsWrite: true });
-    await app.docs.capabilities!.refresh(clock.now());
-    const { campaignId, winner } = await fillAndAnswer(page, filledShift, [refused.winner]);
+    // The demo agency `npm start` builds may assign shifts (SKYBRIDGE_DEMO_SHIFT_WRITES, default on): the
+    // YES fills the shift in (simulated) WellSky and the page says so.
+    const { campaignId, winner } = await fillAndAnswer(page, filledShift);
     const filled = page.locator('li.fill.filled', { hasText: `shift ${filledShift.id}` });
     await filled.waitFor();
     assert.match((await filled.textContent()) ?? '', new RegExp(`caregiver ${winner}`));
     await page.waitForSelector('#phone-thread .bubble:has-text("Confirmed")');
     assert.equal((await app.fills.service.require(campaignId)).state, 'filled');
+    const day = app
+      .simulator!.control.data.appointmentsFor({
+        clientId,
+        from: `${filledShift.date}T16:00:00Z`,
+        to: `${filledShift.date}T16:00:00Z`,
+      })
+      .find((a) => String(a.id) === filledShift.id);
+    assert.equal(String(day?.caregiver?.id), winner, 'the assignment is in WellSky');
+
+    // The agency as recorded in Feb 2026 (SKYBRIDGE_DEMO_SHIFT_WRITES=off): these credentials may not
+    // change shifts (measured again, as the service does), so a YES is accepted and a person must assign
+    // it — never shown as filled.
+    app.simulator!.control.setPermissions({ appointmentsWrite: false });
+    await app.docs.capabilities!.refresh(clock.now());
+    await fillAndAnswer(page, refusedShift, [winner]);
+    const unassigned = page.locator('li.fill.accepted-unassigned', { hasText: `shift ${refusedShift.id}` });
+    await unassigned.waitFor();
+    assert.match((await unassigned.textContent()) ?? '', /may not change shifts/);
+    await page.waitForSelector('#phone-thread .bubble:has-text("office will put it in your schedule")');
     await page.screenshot({ path: 'artifacts/fills-desktop.png', fullPage: true });
     assert.deepEqual(problems, [], 'no CSP violation, script error or failed request');
   });

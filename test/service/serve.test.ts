@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { SettingsError, serviceSettings } from '../../src/service/settings.ts';
 
 function cleanEnv(dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SKYBRIDGE_DATA_DIR: dataDir };
@@ -46,6 +47,7 @@ test('`skybridge serve` like `npm start`: demo agency, first key file, 401 witho
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.match(stdout, /SIMULATED WELLSKY/);
+  assert.match(stdout, /demo agency may assign shifts \(shifts\.write\)/, 'a fill can end assigned');
   const url = /API\s+(http:\/\/[\d.]+:\d+)\/api\/v1\//.exec(stdout)?.[1];
   assert.ok(url, stdout);
   for (const path of ['/dashboard', '/mcp', '/openapi.json'])
@@ -89,4 +91,17 @@ test('`skybridge serve` like `npm start`: demo agency, first key file, 401 witho
   const listed = run('list');
   assert.match(listed.stdout, /assistant\s+write/);
   assert.ok(!listed.stdout.includes('first-admin') && !listed.stdout.includes(created.stdout.trim()));
+});
+
+test('SKYBRIDGE_DEMO_SHIFT_WRITES: the demo agency may assign shifts unless it is off; anything else is refused by name', () => {
+  assert.equal(serviceSettings({}).demo.permissions.appointmentsWrite, true);
+  assert.equal(
+    serviceSettings({ SKYBRIDGE_DEMO_SHIFT_WRITES: 'OFF' }).demo.permissions.appointmentsWrite,
+    false,
+  );
+  assert.throws(
+    () => serviceSettings({ SKYBRIDGE_DEMO_SHIFT_WRITES: 'maybe' }),
+    (e: unknown) =>
+      e instanceof SettingsError && /SKYBRIDGE_DEMO_SHIFT_WRITES must be on .* or off/.test(e.message),
+  );
 });
