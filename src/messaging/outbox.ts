@@ -116,7 +116,7 @@ export class Outbox {
           now,
           holder,
           set: { provider_message_id: outcome.providerMessageId, reason: null },
-          ...(outcome.delivered ? { then: delivered } : {}),
+          ...(outcome.delivered ? { andThen: delivered } : {}),
         });
         if (outcome.delivered && !sent.moved)
           await repo.move(message.id, delivered.to, {

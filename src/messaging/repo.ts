@@ -219,7 +219,7 @@ export class MessagingRepo {
       set?: Updateable<OutboundMessagesTable>;
       /** A second move known at once (a channel that reports delivery with the hand-over): the same
        *  two transitions as two calls, in one transaction and one UPDATE. */
-      then?: { to: MessageState; cause: string };
+      andThen?: { to: MessageState; cause: string };
     },
   ): Promise<{ message: OutboundMessage | undefined; moved: boolean }> {
     return this.store.transaction(async (trx) => {
@@ -237,8 +237,8 @@ export class MessagingRepo {
         if (options.set) await this.patch(trx, id, options.set, options.now);
         return { message: row, moved: false };
       }
-      const then = options.then && canMove(to, options.then.to) ? options.then : undefined;
-      const last = then?.to ?? to;
+      const second = options.andThen && canMove(to, options.andThen.to) ? options.andThen : undefined;
+      const last = second?.to ?? to;
       const final = last !== 'queued' && last !== 'sent';
       const updated = await trx
         .updateTable('outbound_messages')
@@ -259,8 +259,8 @@ export class MessagingRepo {
         .insertInto('message_transitions')
         .values([
           { message_id: id, at: options.now, from_state: row.state, to_state: to, cause: options.cause },
-          ...(then
-            ? [{ message_id: id, at: options.now, from_state: to, to_state: then.to, cause: then.cause }]
+          ...(second
+            ? [{ message_id: id, at: options.now, from_state: to, to_state: second.to, cause: second.cause }]
             : []),
         ])
         .execute();
