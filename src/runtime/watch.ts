@@ -3,6 +3,7 @@ import { MirrorWatchSchedule } from '../mirror/watch-schedule.ts';
 import { reportCallOut } from '../operations/callout.ts';
 import { staffWebhookUrl } from '../operations/notify.ts';
 import { watchInboundHandler } from '../operations/watch/inbound.ts';
+import { occurrenceKey } from '../operations/watch/plan.ts';
 import type {
   CallOutPort,
   DocumentationPort,
@@ -43,14 +44,16 @@ function callOutPort(app: SkybridgeApp): CallOutPort {
         throw new Error(`the call-out could not name one shift: ${result.message}`);
       return { callOutId: result.callOutId, summary: result.message };
     },
-    async isCalledOut(appointmentId, occurrenceStart) {
-      const row = await app.store.db
+    async calledOut(from, to) {
+      const rows = await app.store.db
         .selectFrom('call_outs')
-        .select('id')
-        .where('appointment_id', '=', appointmentId)
-        .where('occurrence_start', '=', occurrenceStart)
-        .executeTakeFirst();
-      return row !== undefined;
+        .select(['appointment_id', 'occurrence_start'])
+        .where('occurrence_start', '>=', from)
+        .where('occurrence_start', '<=', to)
+        .execute();
+      return new Set(
+        rows.map((r) => occurrenceKey({ appointmentId: r.appointment_id, start: r.occurrence_start })),
+      );
     },
   };
 }

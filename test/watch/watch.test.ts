@@ -313,5 +313,32 @@ for (const factory of engines) {
         .executeTakeFirstOrThrow();
       assert.equal(row.state, 'unanswered');
     });
+
+    it('leaves the shift Noel called out alone at its start, asking for call-outs once per tick', async () => {
+      // The call-out port asked once per tick whatever the number of shifts (it was once per shift, which
+      // held the event loop for seconds at agency scale).
+      const port = w.ports.callOuts;
+      const calledOut = port.calledOut.bind(port);
+      let asked = 0;
+      port.calledOut = (from, to) => {
+        asked += 1;
+        return calledOut(from, to);
+      };
+      // Friday 09:00 Denver + 15 min: Noel's shift is past its grace period, and Sam's (same start) too.
+      const r = await tickAt(at('2026-02-13T16:15:00Z'));
+      assert.ok(r.ran);
+      assert.ok(r.shiftsChecked > 1, `${r.shiftsChecked} shifts checked`);
+      assert.equal(asked, 1);
+      // Noel's answer itself is on record (the confirmation); nothing about a missed clock-in is.
+      assert.deepEqual(
+        (await actions(shifts.no!)).map((a) => a.rule),
+        ['confirmation-answer'],
+        'nothing done about the called-out shift',
+      );
+      assert.ok(
+        (await actions(shifts.silent!)).some((a) => a.rule === 'clock-in-text'),
+        'the shift beside it, not called out, got its reminder',
+      );
+    });
   });
 }

@@ -61,8 +61,12 @@ export interface CallOutRequest {
 export interface CallOutPort {
   /** The call-out path (src/operations/callout.ts): idempotent per caregiver and occurrence. */
   report(request: CallOutRequest): Promise<{ callOutId: string; summary: string }>;
-  /** Whether a call-out is recorded for this occurrence (the watch then leaves it alone). */
-  isCalledOut(appointmentId: string, occurrenceStart: Date): Promise<boolean>;
+  /**
+   * The occurrences starting in [from, to] with a call-out recorded (the watch then leaves them alone), as
+   * `occurrenceKey`s. One read for a whole tick: a read per shift held the event loop for seconds at
+   * agency scale (PGlite answers synchronously).
+   */
+  calledOut(from: Date, to: Date): Promise<Set<string>>;
 }
 
 export interface DocumentationSubmission {

@@ -88,10 +88,16 @@ export class Watch {
     const shifts = await this.ports.schedule.shifts(from, endOfTomorrow);
     report.shiftsChecked = shifts.length;
     const actions = await this.repo.byKeys(candidateKeys(shifts, zone, now));
-    const calledOut = new Set<string>();
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
     for (const s of shifts) {
-      if (await this.ports.callOuts.isCalledOut(s.appointmentId, s.start)) calledOut.add(occurrenceKey(s));
+      first = Math.min(first, s.start.getTime());
+      last = Math.max(last, s.start.getTime());
     }
+    const calledOut =
+      shifts.length === 0
+        ? new Set<string>()
+        : await this.ports.callOuts.calledOut(new Date(first), new Date(last));
     const planned = plan({ now, zone, settings: this.settings, shifts, actions, calledOut });
     for (const action of planned) {
       if (dryRun) {
