@@ -46,7 +46,7 @@ export class Acceptance {
       );
       return { handled: true, action: 'not-eligible', reply: texts.notEligible(c.shift) };
     }
-    const won = await this.repo.transaction(async (trx) => {
+    const won = await this.repo.transaction(async (trx): Promise<boolean | 'busy'> => {
       const locked = await this.repo.lockCampaign(trx, c.id);
       const fresh = await this.repo.offer(offer.id, trx);
       if (
@@ -58,6 +58,18 @@ export class Acceptance {
       ) {
         if (fresh) await this.repo.patchOffer(trx, fresh.id, { said_yes: true, replied_at: now });
         return false;
+      }
+      // Won another shift overlapping this one through a fill (the mirror may not know yet).
+      const held = (await this.engine.committedElsewhere(locked, trx)).get(offer.caregiver_id);
+      if (held) {
+        await this.repo.moveOffer(
+          trx,
+          fresh,
+          'withdrawn',
+          `answered YES but already holds shift ${held.appointmentId} at ${held.start.toISOString()}, which overlaps`,
+          { said_yes: true, replied_at: now },
+        );
+        return 'busy';
       }
       await this.repo.moveOffer(trx, fresh, 'accepted', 'answered YES first', {
         said_yes: true,
@@ -72,6 +84,7 @@ export class Acceptance {
       });
       return true;
     });
+    if (won === 'busy') return { handled: true, action: 'not-eligible', reply: texts.notEligible(c.shift) };
     if (!won) return { handled: true, action: 'late-yes', reply: texts.alreadyFilled(c.shift) };
     await this.pause?.('after-accept-recorded');
     await this.complete(c.id);
@@ -252,9 +265,11 @@ export class Acceptance {
    */
   private async offeredAgain(c: FillCampaignRow, backingOut: string): Promise<Set<string>> {
     const ids = new Set<string>();
+    const busy = await this.engine.committedElsewhere(c);
     for (const o of await this.repo.offers(c.id)) {
       if (o.state !== 'withdrawn' || o.state_reason !== WITHDRAWN_FILLED) continue;
       if (o.caregiver_id === backingOut || c.excluded_ids.includes(o.caregiver_id)) continue;
+      if (busy.has(o.caregiver_id)) continue;
       const now = await this.ports.candidates
         .checkEligibility(o.caregiver_id, occurrenceOf(c))
         .catch(() => ({ eligible: false }));

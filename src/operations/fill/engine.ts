@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FillCampaignRow, FillOfferRow } from '../../store/fill-types.ts';
 import type { Database } from '../../store/types.ts';
 import { OperationError } from '../errors.ts';
+import { DEFAULT_RANKING } from '../ranking-config.ts';
 import { Acceptance } from './accept.ts';
 import type { FillConfig } from './config.ts';
 import { occurrenceOf } from './occurrence.ts';
@@ -161,13 +162,28 @@ export class FillEngine {
     return null;
   }
 
+  /**
+   * Who holds, through another fill, a shift overlapping this one (travel buffer included): the mirror
+   * does not know of those assignments until the next sync, so the ranking alone would offer them.
+   */
+  committedElsewhere(c: FillCampaignRow, db = this.repo.db) {
+    const buffer = DEFAULT_RANKING.travelBufferMinutes * 60_000;
+    return this.repo.committedDuring(
+      new Date(c.occurrence_start.getTime() - buffer),
+      new Date(c.occurrence_end.getTime() + buffer),
+      c.id,
+      db,
+    );
+  }
+
   /** Ranks, records the wave's offers (durable first), then texts them. */
   private async sendWave(c: FillCampaignRow): Promise<number> {
     const now = this.ports.clock.now();
     const wave = collapse(c.escalate_at, now) ? LAST_WAVE : c.waves_sent + 1;
     const offered = (await this.repo.offers(c.id)).map((o) => o.caregiver_id);
     const size = Math.max(0, Math.min(waveSize(this.config, wave), this.config.maxOffers - offered.length));
-    const exclude = [...c.excluded_ids, ...offered];
+    const busy = await this.committedElsewhere(c);
+    const exclude = [...c.excluded_ids, ...offered, ...busy.keys()];
     const ranked =
       size === 0
         ? []

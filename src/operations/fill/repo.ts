@@ -147,6 +147,48 @@ export class FillRepo {
       .execute();
   }
 
+  /**
+   * Caregivers holding a shift through a fill (won, or being assigned) that overlaps [from, to), other than
+   * campaign `except`'s. The mirror learns of a fill's assignment only at the next sync or webhook; until
+   * then this is how a second campaign knows the winner is busy.
+   */
+  async committedDuring(
+    from: Date,
+    to: Date,
+    except: string,
+    db: Db = this.db,
+  ): Promise<Map<string, { appointmentId: string; start: Date; end: Date }>> {
+    const rows = await db
+      .selectFrom('fill_campaigns')
+      .select([
+        'winner_caregiver_id',
+        'accepting_caregiver_id',
+        'appointment_id',
+        'occurrence_start',
+        'occurrence_end',
+      ])
+      .where('id', '!=', except)
+      .where('occurrence_start', '<', to)
+      .where('occurrence_end', '>', from)
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('state', 'in', ['filled', 'accepted-unassigned']),
+            eb('winner_caregiver_id', 'is not', null),
+          ]),
+          eb('accepting_caregiver_id', 'is not', null),
+        ]),
+      )
+      .execute();
+    const out = new Map<string, { appointmentId: string; start: Date; end: Date }>();
+    for (const r of rows) {
+      const who = r.accepting_caregiver_id ?? r.winner_caregiver_id;
+      if (who)
+        out.set(who, { appointmentId: r.appointment_id, start: r.occurrence_start, end: r.occurrence_end });
+    }
+    return out;
+  }
+
   /** Campaigns with work due at `now`: a wave, an escalation, an expiry, or an acceptance whose lease ran out. */
   due(now: Date) {
     return this.db
