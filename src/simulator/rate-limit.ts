@@ -8,8 +8,11 @@ import { performance } from 'node:perf_hooks';
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; last: number }>();
 
+  /** `now`: monotonic milliseconds; a test holds it still to count exactly what one instant allows. */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   take(key: string, rate: number): boolean {
-    const now = performance.now();
+    const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: rate, last: now };
     bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.last) / 1000) * rate);
     bucket.last = now;

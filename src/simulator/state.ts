@@ -25,6 +25,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     timezone: options.timezone ?? 'America/Denver',
     now: options.now ?? (() => new Date()),
     rateLimit: options.rateLimit ?? 100,
+    rateClock: options.rateClock ?? (() => performance.now()),
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     legacy: options.legacy ?? false,
   };
@@ -40,7 +41,7 @@ export class SimState {
   readonly zone: AgencyZone;
   readonly store: AgencyStore;
   readonly tokens = new TokenStore();
-  readonly limiter = new RateLimiter();
+  readonly limiter: RateLimiter;
   readonly dice: FaultDice;
   readonly stats = new Stats();
   readonly webhooks: Webhooks;
@@ -54,6 +55,7 @@ export class SimState {
     this.quirks = { ...PROFILES[options.profile].quirks, ...overrides.quirks };
     this.faults = { ...NO_FAULTS, ...overrides.faults };
     this.rateLimit = options.rateLimit;
+    this.limiter = new RateLimiter(options.rateClock);
     this.zone = new AgencyZone(options.timezone);
     this.dice = new FaultDice(options.seed);
     this.store = generateAgency({

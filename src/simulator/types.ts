@@ -122,6 +122,11 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Requests per second per client id (all its tokens together, facts §2.8); default 100. */
   rateLimit?: number;
+  /**
+   * The rate limiter's monotonic clock in milliseconds; default `performance.now` (how fast requests
+   * really arrive). Tests hold it still so that a burst is counted the same on any machine.
+   */
+  rateClock?: () => number;
   /** Real token validity; default 3599 (the response always says "3599"). */
   tokenLifetimeSeconds?: number;
   /** Legacy-host mode: 404 HTML for every path. */
@@ -145,6 +150,7 @@ export interface ResolvedOptions {
   timezone: string;
   now: () => Date;
   rateLimit: number;
+  rateClock: () => number;
   tokenLifetimeSeconds: number;
   legacy: boolean;
 }

@@ -17,9 +17,24 @@ describe('tokens', async () => {
 
   test('1,000 concurrent calls share one token request', async () => {
     let tokenRequests = 0;
+    // The 1,000 calls wait on the token together; the sockets under them are capped at 50 (real fetch
+    // behind a gate), so a starved machine's listen backlog cannot turn the test into a network failure.
+    let open = 0;
+    const queue: (() => void)[] = [];
+    const gated: typeof fetch = async (input, init) => {
+      if (open >= 50) await new Promise<void>((resolve) => queue.push(resolve));
+      open += 1;
+      try {
+        return await fetch(input, init);
+      } finally {
+        open -= 1;
+        queue.shift()?.();
+      }
+    };
     const client = clientFor(sim, {
       config: { rateLimitPerSecond: 1000 },
       onTokenRequest: () => tokenRequests++,
+      fetch: gated,
     });
     sim.control.resetStats();
     const results = await Promise.all(
