@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
 import { KeyRepo } from '../../src/service/keys.ts';
 import { buildServer } from '../../src/service/server.ts';
 import { serviceSettings } from '../../src/service/settings.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { pgliteEngine } from '../helpers/stores.ts';
 import { ManualClock } from './fixture.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 // The real service (buildServer: API, dashboard, helmet's CSP) on the demo agency `npm start` builds
 // (its default size), the simulated channel, and a clock held at 10:00 Denver on Thu 2026-02-12.
@@ -77,7 +56,7 @@ describe('the fills page in Chromium', async () => {
   await http.listen({ port: 0, host: '127.0.0.1' });
   after(() => http.close());
   const base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
-  const browser = await launch();
+  const browser = await launchChromium();
   after(() => browser.close());
   await mkdir('artifacts', { recursive: true });
 

@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { KeyRepo } from '../../src/service/keys.ts';
 import { buildServer } from '../../src/service/server.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { visitsOf } from '../helpers/docs.ts';
 import { pgliteEngine } from '../helpers/stores.ts';
 import { smallApp } from './mcp-helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 const stateOf = (page: Page, id: string) =>
   page.locator(`li.item[data-id="${id}"]`).getAttribute('data-state');
@@ -93,7 +72,7 @@ describe('staff dashboard in Chromium', async () => {
     date: DateTime.fromJSDate(upcoming.start_at, { zone: app.timezone }).toISODate(),
     reason: 'sick',
   });
-  const browser = await launch();
+  const browser = await launchChromium();
   after(() => browser.close());
   await mkdir('artifacts', { recursive: true });
 

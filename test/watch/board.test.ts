@@ -1,34 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { type Browser, chromium } from 'playwright-core';
 import { KeyRepo } from '../../src/service/keys.ts';
 import { createMcpServer } from '../../src/service/mcp/server.ts';
 import { buildServer } from '../../src/service/server.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { postgresEngine } from '../helpers/stores.ts';
 import { call, newClient } from '../service/mcp-helpers.ts';
 import { at, buildWatchScenario } from './scenario.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
-}
 
 // The real service on the demo agency (PostgreSQL: the embedded engine is covered by the watch's own
 // tests). At 10:30 Denver Lara has not clocked in for her 10:00 shift; Otto's 12:00 shift is open.
@@ -59,7 +40,7 @@ describe('office board in Chromium', async () => {
   await http.listen({ port: 0, host: '127.0.0.1' });
   after(() => http.close());
   const base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
-  const browser = await launch();
+  const browser = await launchChromium();
   after(() => browser.close());
   await mkdir('artifacts', { recursive: true });
 
