@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Runs test/**/*.test.ts (or those whose path contains one of the arguments) with Node's test runner,
 // which in Node 20 neither expands globs nor finds .ts files in a folder. Before that, test-setup.js
-// makes sure PostgreSQL and Chromium are there when the chosen files need them.
+// makes sure PostgreSQL and Chromium are there when the chosen files need them, and test-build.js compiles
+// src/ and test/ so the files run as plain JavaScript (SKYBRIDGE_TEST_TSX=1: through tsx, as before).
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { buildTests, removeTestBuild } from './test-build.js';
 import { needs, prepare, testFiles } from './test-setup.js';
 
 const filter = process.argv.slice(2);
@@ -15,21 +17,36 @@ if (files.length === 0) {
 }
 await prepare(files);
 
+const viaTsx = process.env.SKYBRIDGE_TEST_TSX === '1';
+let build;
+if (!viaTsx) {
+  try {
+    build = buildTests();
+  } catch (error) {
+    console.error(`run-tests: ${error.message}`);
+    process.exit(1);
+  }
+}
+/** How node runs the repository's modules: compiled, with stacks mapped back to the .ts; or through tsx. */
+const nodeFlags = build ? ['--enable-source-maps'] : ['--import', 'tsx'];
+/** The module `node` runs for the TypeScript file `file` (a path from the repository's root). */
+const modulePath = (file) => (build ? join(build, file.replace(/\.ts$/, '.js')) : file);
+const finish = (code) => {
+  if (build) removeTestBuild(build);
+  process.exit(code);
+};
+
 // The migrated empty stores the tests copy (test/helpers/templates.ts), built once here rather than by the
 // first files that start at the same time, each paying initdb and the migrations for the same result.
 if (needs(files).postgres) {
-  const built = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../test/helpers/build-templates.ts', import.meta.url))],
-    {
-      stdio: 'inherit',
-    },
-  );
+  const built = spawnSync(process.execPath, [...nodeFlags, modulePath('test/helpers/build-templates.ts')], {
+    stdio: 'inherit',
+  });
   if (built.status !== 0) {
     console.error(
       'run-tests: could not build the store templates (test/helpers/build-templates.ts, see above)',
     );
-    process.exit(1);
+    finish(1);
   }
 }
 
@@ -42,8 +59,7 @@ const timeoutMs = process.env.TEST_TIMEOUT_MS ?? '600000';
 const runner = spawn(
   process.execPath,
   [
-    '--import',
-    'tsx',
+    ...nodeFlags,
     '--test',
     `--test-concurrency=${concurrency}`,
     `--test-timeout=${timeoutMs}`,
@@ -51,7 +67,7 @@ const runner = spawn(
     '--test-reporter-destination=stdout',
     `--test-reporter=${new URL('./test-timings.js', import.meta.url).href}`,
     '--test-reporter-destination=stdout',
-    ...files,
+    ...files.map(modulePath),
   ],
   // Its own process group, so every process a test started can be killed with it (below).
   { stdio: 'inherit', detached: true },
@@ -116,7 +132,7 @@ async function settledLeftovers() {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     killLeftovers('SIGKILL');
-    process.exit(130);
+    finish(130);
   });
 }
 runner.on('exit', async (code, signal) => {
@@ -126,5 +142,5 @@ runner.on('exit', async (code, signal) => {
       `run-tests: processes started by the tests were still running; killed them:\n${left.join('\n')}`,
     );
   killLeftovers('SIGKILL');
-  process.exit(code ?? (signal ? 1 : 0));
+  finish(code ?? (signal ? 1 : 0));
 });

@@ -5,6 +5,12 @@ import { relative } from 'node:path';
 
 const SHOWN = 15;
 
+/** The file's path in the repository, also for its compiled copy in a run's folder (test-build.js). */
+function sourceName(file) {
+  const copy = /[/\\]skybridge-tests-\d+[/\\](.*)\.js$/.exec(file);
+  return copy ? `${copy[1]}.ts` : relative(process.cwd(), file);
+}
+
 export default async function* timings(source) {
   const files = [];
   for await (const event of source) {
@@ -12,7 +18,7 @@ export default async function* timings(source) {
     const { nesting, name, file, details } = event.data;
     if (nesting !== 0 || name !== file) continue;
     files.push({
-      name: relative(process.cwd(), file),
+      name: sourceName(file),
       ms: details?.duration_ms ?? 0,
       failed: details?.passed === false,
     });

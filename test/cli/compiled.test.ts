@@ -4,10 +4,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { build, distIsFresh } from '../../scripts/build.js';
+import { REPO } from '../helpers/entry.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository, also when the tests run from a compiled copy of it. */
+const ROOT = REPO;
 
 /** A folder with the repository's node_modules linked in, so compiled code there resolves its packages. */
 async function workspace(prefix: string): Promise<string> {

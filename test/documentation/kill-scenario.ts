@@ -9,10 +9,11 @@ import type { AttemptPoint } from '../../src/documentation/worker.ts';
 import { DocumentationRepo } from '../../src/store/documentation-repo.ts';
 import type { Store } from '../../src/store/index.ts';
 import { clock, logsWith, NOW, visitsOf } from '../helpers/docs.ts';
+import { nodeArgs } from '../helpers/entry.ts';
 import { clientFor, simulator } from '../helpers/sim.ts';
 import type { TestEngine } from '../helpers/stores.ts';
 
-const CHILD = new URL('./fixtures/worker-child.ts', import.meta.url).pathname;
+const CHILD = nodeArgs(new URL('./fixtures/worker-child.ts', import.meta.url));
 const REAL_START = Date.now() - (clock().getTime() - NOW.getTime());
 /**
  * A child starts tsx, opens the store and reaches the point in a few seconds when the machine is idle; the
@@ -120,7 +121,7 @@ export async function killScenario(engine: TestEngine, options: { items: number;
     const kills: Kill[] = [];
     for (let round = 0; round < options.rounds; round++) {
       for (const point of KILL_POINTS) {
-        const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+        const child = spawn(process.execPath, CHILD, {
           env: childEnv(engine, sim.url, { PAUSE_AT: point, PAUSE_AFTER: String(round + 2) }),
           stdio: ['ignore', 'pipe', 'inherit'],
         });
@@ -139,7 +140,7 @@ export async function killScenario(engine: TestEngine, options: { items: number;
       }
     }
 
-    const final = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    const final = spawn(process.execPath, CHILD, {
       env: childEnv(engine, sim.url, { FINAL: '1' }),
       stdio: ['ignore', 'pipe', 'inherit'],
     });

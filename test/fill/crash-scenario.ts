@@ -4,16 +4,17 @@ import { after, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { CapabilityService } from '../../src/capabilities/service.ts';
 import { GEOLOCATION_URL } from '../../src/connect/wire/index.ts';
+import { nodeArgs } from '../helpers/entry.ts';
 import { clientFor, simulator } from '../helpers/sim.ts';
 import type { EngineFactory } from '../helpers/stores.ts';
 
-const CHILD = new URL('./fixtures/fill-child.ts', import.meta.url).pathname;
+const CHILD = nodeArgs(new URL('./fixtures/fill-child.ts', import.meta.url));
 
 /** Runs the child; resolves with its stdout when it exits, or kills it (SIGKILL) when `killOn` is printed. */
 function runChild(env: Record<string, string>, killOn?: string) {
   return new Promise<{ out: string; signal: NodeJS.Signals | null; code: number | null }>(
     (resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      const child = spawn(process.execPath, CHILD, {
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -14,11 +14,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { access, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore } from '../../src/store/index.ts';
+import { REPO } from './entry.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The sources, also when the tests run compiled: a template is the same whichever way they run. */
+const ROOT = `${REPO}/`;
 
 /** What a migrated empty store is made from. */
 function sources(): string[] {

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { markerFor } from '../../src/intake/requests.ts';
+import { nodeArgs } from '../helpers/entry.ts';
 import { clientFor, simulator } from '../helpers/sim.ts';
 import type { EngineFactory } from '../helpers/stores.ts';
 import { fastSleep, intakeService, patientsWithMarker, prospect } from './helpers.ts';
 
-const CHILD = fileURLToPath(new URL('./fixtures/upsert-child.ts', import.meta.url));
+const CHILD = nodeArgs(new URL('./fixtures/upsert-child.ts', import.meta.url));
 
 /**
  * A process is SIGKILLed after WellSky created the prospect and before anything about it was recorded;
@@ -20,7 +20,7 @@ export async function crashAfterCreate(factory: EngineFactory): Promise<void> {
     const sim = await simulator({ clients: 3, caregivers: 2, weeks: 1, seed: 31, profile: 'full' });
     const key = { source: 'crm', externalId: 'K-1' };
     const body = prospect();
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    const child = spawn(process.execPath, CHILD, {
       env: {
         ...process.env,
         SIM_URL: sim.url,

@@ -6,6 +6,7 @@ import { CALL_OUT_LEASE_MS, type CallOutRecorded, reportCallOut } from '../../sr
 import { DEFAULT_CALL_OUT_RULES } from '../../src/operations/callout-rules.ts';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
 import { operationsOf } from '../../src/runtime/operations.ts';
+import { nodeArgs } from '../helpers/entry.ts';
 import { simulator } from '../helpers/sim.ts';
 import type { EngineFactory, TestEngine } from '../helpers/stores.ts';
 
@@ -35,7 +36,7 @@ function envFor(
 
 /** Runs the call-out in a child that stops at `point`; SIGKILLs it there and says how it died. */
 async function killedAt(point: string, env: Record<string, string | undefined>, input: object) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/operations/fixtures/callout-child.ts'], {
+  const child = spawn(process.execPath, nodeArgs(new URL('./fixtures/callout-child.ts', import.meta.url)), {
     env: { ...env, CLOCK_NOW: NOW.toISOString(), CALL_OUT: JSON.stringify(input), PAUSE_AT: point },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { BIN } from '../helpers/entry.ts';
 import { postgresEngine } from '../helpers/stores.ts';
 import { call, newClient } from './mcp-helpers.ts';
 
@@ -10,7 +11,7 @@ test('`skybridge mcp` serves the tools on stdio, says it is simulated, and logs 
   const stderr: string[] = [];
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['bin/skybridge.js', 'mcp'],
+    args: [BIN, 'mcp'],
     // No WELLSKY_* credentials: the demo agency. PATH for tsx's child tools; nothing else leaks in.
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: engine.databaseUrl!, NODE_ENV: 'test' },
     stderr: 'pipe',

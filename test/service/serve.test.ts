@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { SettingsError, serviceSettings } from '../../src/service/settings.ts';
+import { BIN } from '../helpers/entry.ts';
 
 function cleanEnv(dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SKYBRIDGE_DATA_DIR: dataDir };
@@ -23,7 +24,7 @@ function cleanEnv(dataDir: string): NodeJS.ProcessEnv {
 test('`skybridge serve` like `npm start`: demo agency, first key file, 401 without a key, SIGTERM → exit 0', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'skybridge-serve-'));
   after(() => rm(dataDir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['bin/skybridge.js', 'serve'], {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
     env: cleanEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,7 +80,7 @@ test('`skybridge serve` like `npm start`: demo agency, first key file, 401 witho
 
   // The keys commands on the same data folder, now that the service released it.
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['bin/skybridge.js', 'keys', ...args], {
+    spawnSync(process.execPath, [BIN, 'keys', ...args], {
       env: cleanEnv(dataDir),
       encoding: 'utf8',
     });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { DocumentationRepo } from '../../src/store/index.ts';
+import { nodeArgs } from '../helpers/entry.ts';
 import { pgliteEngine, type TestEngine } from '../helpers/stores.ts';
 
-const child = fileURLToPath(new URL('./fixtures/submit-loop.ts', import.meta.url));
+const child = nodeArgs(new URL('./fixtures/submit-loop.ts', import.meta.url));
 /** Children still running; a failed or timed-out test must not leave one behind. */
 const running = new Set<ReturnType<typeof spawn>>();
 
@@ -15,7 +15,7 @@ const running = new Set<ReturnType<typeof spawn>>();
  */
 function runAndKill(dataDir: string, prefix: string, killAfter: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, prefix], {
+    const proc = spawn(process.execPath, [...child, dataDir, prefix], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: string[] = [];
