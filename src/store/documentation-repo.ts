@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import { TransitionRefusedError } from './errors.ts';
 import { buildItemRow, type SubmitInput } from './item-input.ts';
-import type { JournalRecord } from './journal.ts';
+import type { JournalItem, JournalRecord } from './journal.ts';
 import { itemRowFromJournal } from './journal-apply.ts';
 import type { Store } from './store.ts';
 import type {
@@ -51,6 +51,16 @@ export interface RepoOptions {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+interface PendingSubmit {
+  row: JournalItem;
+  now: Date;
+  resolve: (result: SubmitResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Items per INSERT: about thirty parameters each, far below PostgreSQL's 65,535 bind parameters. */
+const SUBMIT_BATCH_LIMIT = 500;
+
 interface TransitionSpec {
   /** The claimant, or null for "only if nobody holds a live claim". */
   workerId: string | null;
@@ -75,12 +85,15 @@ const STATE_RANK = sql<number>`CASE state WHEN 'held' THEN 0 WHEN 'failed' THEN 
 /**
  * The documentation items (notes, call-outs, office tasks) on their way to WellSky. Every change of
  * state happens in one transaction with its attempt and history rows; in embedded mode the changes
- * that must survive a power loss are journaled (and flushed) inside that transaction, before it
- * commits and before the call resolves.
+ * that must survive a power loss are journaled (and flushed) before the call resolves: a submit inside
+ * its transaction, before the commit (a failed flush stores nothing); an attempt or a delivery right after
+ * its commit, so that its flush does not hold the store's one connection (see `beginAttempt`).
  */
 export class DocumentationRepo {
   private readonly db: Kysely<Database>;
   private readonly clock: () => Date;
+  private submits: PendingSubmit[] = [];
+  private submitting: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -90,38 +103,117 @@ export class DocumentationRepo {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  async submit(input: SubmitInput): Promise<SubmitResult> {
+  /**
+   * Stores a new item (or finds the one with the same idempotency key). Group-committed: the submits made
+   * in one turn of the event loop, and those made while a batch is being written, go in one transaction
+   * with one journal flush (the store's connection is held for one flush per batch, not one per item).
+   * Each call still resolves only once its own row is committed and, embedded, its journal line flushed.
+   */
+  submit(input: SubmitInput): Promise<SubmitResult> {
+    let row: JournalItem;
     const now = this.clock();
-    const row = buildItemRow(input, now);
-    const existing = await this.getByKey(row.idempotency_key);
-    if (existing) return { item: existing, created: false };
+    try {
+      row = buildItemRow(input, now);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<SubmitResult>((resolve, reject) => {
+      this.submits.push({ row, now, resolve, reject });
+      this.submitting ??= new Promise<void>((started) => setImmediate(started)).then(() =>
+        this.drainSubmits(),
+      );
+    });
+  }
+
+  private async drainSubmits(): Promise<void> {
+    try {
+      while (this.submits.length > 0) {
+        const batch = this.submits.splice(0, SUBMIT_BATCH_LIMIT);
+        try {
+          const results = await this.insertBatch(batch);
+          for (const [index, waiting] of batch.entries()) waiting.resolve(results[index]!);
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          // One bad row must not fail the others' requests: each goes again on its own.
+          for (const waiting of batch) {
+            try {
+              waiting.resolve((await this.insertBatch([waiting]))[0]!);
+            } catch (single) {
+              waiting.reject(single);
+            }
+          }
+        }
+      }
+    } finally {
+      this.submitting = undefined;
+    }
+  }
+
+  /** One transaction: the new rows, their first history rows, their journal lines (one flush), then commit. */
+  private insertBatch(batch: PendingSubmit[]): Promise<SubmitResult[]> {
+    // Two submits of one key in a batch: the first is inserted (or found), the others get the same item.
+    const first = new Map<string, PendingSubmit>();
+    for (const waiting of batch) {
+      if (!first.has(waiting.row.idempotency_key)) first.set(waiting.row.idempotency_key, waiting);
+    }
+    const leaders = [...first.values()];
     return this.store.transaction(async (trx) => {
       const inserted = await trx
         .insertInto('documentation_items')
-        .values(itemRowFromJournal(row))
+        .values(leaders.map((w) => itemRowFromJournal(w.row)))
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .returningAll()
-        .executeTakeFirst();
-      if (!inserted) {
-        // A concurrent submit of the same key won; on PostgreSQL this statement sees its commit.
-        const winner = await this.byKey(trx, row.idempotency_key);
-        if (!winner) throw new Error(`submit: key ${row.idempotency_key} conflicted but no row was found`);
-        return { item: winner, created: false };
-      }
-      await trx
-        .insertInto('state_changes')
-        .values({
-          item_id: inserted.id,
-          at: now,
-          from_state: null,
-          to_state: inserted.state,
-          actor: inserted.source ?? 'submit',
-          reason: inserted.state_reason,
-        })
         .execute();
-      // Inside the transaction: if the flush fails, nothing is committed and the caller gets the error.
-      await this.store.journal?.append({ v: 1, type: 'submit', at: now.toISOString(), item: row });
-      return { item: inserted, created: true };
+      const created = new Map(inserted.map((item) => [item.idempotency_key, item]));
+      // A key already stored, or a concurrent submit of it won; on PostgreSQL this read sees its commit.
+      const conflicted = leaders.filter((w) => !created.has(w.row.idempotency_key));
+      const winners = new Map<string, DocumentationItem>();
+      if (conflicted.length > 0) {
+        const rows = await trx
+          .selectFrom('documentation_items')
+          .selectAll()
+          .where(
+            'idempotency_key',
+            'in',
+            conflicted.map((w) => w.row.idempotency_key),
+          )
+          .execute();
+        for (const row of rows) winners.set(row.idempotency_key, row);
+      }
+      const fresh = leaders.filter((w) => created.has(w.row.idempotency_key));
+      if (fresh.length > 0) {
+        await trx
+          .insertInto('state_changes')
+          .values(
+            fresh.map((w) => {
+              const item = created.get(w.row.idempotency_key)!;
+              return {
+                item_id: item.id,
+                at: w.now,
+                from_state: null,
+                to_state: item.state,
+                actor: item.source ?? 'submit',
+                reason: item.state_reason,
+              };
+            }),
+          )
+          .execute();
+        // Inside the transaction: if the flush fails, nothing is committed and the callers get the error.
+        await this.store.journal?.appendMany(
+          fresh.map((w) => ({ v: 1, type: 'submit', at: w.now.toISOString(), item: w.row })),
+        );
+      }
+      return batch.map((waiting) => {
+        const key = waiting.row.idempotency_key;
+        const item = created.get(key);
+        if (item) return { item, created: first.get(key) === waiting };
+        const winner = winners.get(key);
+        if (!winner) throw new Error(`submit: key ${key} conflicted but no row was found`);
+        return { item: winner, created: false };
+      });
     });
   }
 
@@ -239,7 +331,7 @@ export class DocumentationRepo {
     options: { route?: string; now?: Date } = {},
   ): Promise<number> {
     const now = options.now ?? this.clock();
-    return this.store.transaction(async (trx) => {
+    const attemptNo = await this.store.transaction(async (trx) => {
       const item = await this.lockForTransition(trx, id, workerId, ['pending'], now);
       await this.closeDanglingAttempts(trx, id, now);
       const attemptNo = item.attempt_count + 1;
@@ -258,16 +350,20 @@ export class DocumentationRepo {
         .set({ attempt_count: attemptNo, needs_verification: true, updated_at: now })
         .where('id', '=', id)
         .execute();
-      await this.store.journal?.append({
-        v: 1,
-        type: 'attempt-begun',
-        at: now.toISOString(),
-        id,
-        attemptNo,
-        workerId,
-      });
       return attemptNo;
     });
+    // After the commit, before the caller may call WellSky: the flush shares a write with whatever else is
+    // being journaled and holds no database connection meanwhile. A crash between the commit and the flush
+    // is harmless, since WellSky has not been called yet; a failed flush throws, so it is never called.
+    await this.store.journal?.append({
+      v: 1,
+      type: 'attempt-begun',
+      at: now.toISOString(),
+      id,
+      attemptNo,
+      workerId,
+    });
+    return attemptNo;
   }
 
   async markDelivered(
@@ -506,8 +602,8 @@ export class DocumentationRepo {
       .executeTakeFirst();
   }
 
-  private transition(id: string, spec: TransitionSpec): Promise<DocumentationItem> {
-    return this.store.transaction(async (trx) => {
+  private async transition(id: string, spec: TransitionSpec): Promise<DocumentationItem> {
+    const after = await this.store.transaction(async (trx) => {
       const before = await this.lockForTransition(trx, id, spec.workerId, spec.from, spec.now);
       let attemptCount = before.attempt_count;
       if (spec.attempt) {
@@ -538,9 +634,13 @@ export class DocumentationRepo {
           })
           .execute();
       }
-      if (spec.journal) await this.store.journal?.append(spec.journal(after, spec.now));
       return after;
     });
+    // After the commit (see beginAttempt): a delivery is journaled before the caller hears of it. Should a
+    // power loss take both the commit and this line, the journaled `attempt-begun` still makes the next
+    // attempt look in WellSky before sending, so nothing is sent twice.
+    if (spec.journal) await this.store.journal?.append(spec.journal(after, spec.now));
+    return after;
   }
 
   /** Lock the item row and check the caller may change it; throws TransitionRefusedError if not. */

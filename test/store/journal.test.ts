@@ -9,7 +9,8 @@ import { Journal } from '../../src/store/journal.ts';
 import { pgliteEngine, type TestEngine } from '../helpers/stores.ts';
 
 /** Real file operations that also log each call, to see what happens before an append resolves. */
-function spyingOps(log: string[], failSync = false): FileOps {
+function spyingOps(log: string[], failSync: boolean | (() => boolean) = false): FileOps {
+  const failing = typeof failSync === 'function' ? failSync : () => failSync;
   return {
     ...nodeFileOps,
     async openAppend(path) {
@@ -21,7 +22,7 @@ function spyingOps(log: string[], failSync = false): FileOps {
           log.push('write');
         },
         async sync() {
-          if (failSync) throw new Error('EIO: simulated disk failure');
+          if (failing()) throw new Error('EIO: simulated disk failure');
           await handle.sync();
           log.push('sync');
         },
@@ -88,6 +89,33 @@ describe('journal file', () => {
       'segment-00000001.jsonl',
       'segment-00000002.jsonl',
     ]);
+    await journal.close();
+  });
+
+  it('gathers appends made while a flush is under way into the next single write and flush', async () => {
+    const log: string[] = [];
+    const journal = await Journal.open(join(dir, 'd'), { fileOps: spyingOps(log) });
+    log.length = 0;
+    const first = journal.append(record('one')).then(() => log.push('one'));
+    const rest = [journal.append(record('two')), journal.appendMany([record('three'), record('four')])];
+    await first;
+    const later = journal.append(record('five')).then(() => log.push('five'));
+    await Promise.all([...rest, later]);
+    assert.deepEqual(log, [
+      'open segment-00000001.jsonl',
+      'syncDir d',
+      'write',
+      'sync',
+      'one',
+      'write',
+      'sync',
+      'five',
+    ]);
+    const { records } = await journal.readAll();
+    assert.deepEqual(
+      records.map((r) => (r.type === 'submit' ? r.item.id : r.id)),
+      ['one', 'two', 'three', 'four', 'five'],
+    );
     await journal.close();
   });
 
@@ -247,5 +275,64 @@ describe('journal replay into the embedded store', () => {
     await assert.rejects(repo.submit(note('unflushed')), /EIO/);
     assert.equal(await repo.getByKey('unflushed'), undefined);
     await store.close();
+  });
+});
+
+describe('journal flushes of the documentation pipeline', () => {
+  let engine: TestEngine;
+  let store: Store | undefined;
+  before(async () => {
+    engine = await pgliteEngine.create();
+  });
+  after(async () => {
+    await store?.close().catch(() => undefined);
+    await engine?.dispose();
+  });
+
+  const note = (key: string) => ({
+    idempotencyKey: key,
+    kind: 'client-note' as const,
+    occurredAt: '2025-03-01T12:00:00Z',
+    clientId: 'p-1',
+    text: `note ${key}`,
+  });
+
+  it('journals submits made together with one write and one flush, before any of them resolves', async () => {
+    const log: string[] = [];
+    store = await engine.open({ journalFileOps: spyingOps(log), compactJournalAtOpen: false });
+    const repo = new DocumentationRepo(store);
+    log.length = 0;
+    const keys = ['g1', 'g2', 'g3', 'g4', 'g5'];
+    await Promise.all(keys.map((key) => repo.submit(note(key)).then(() => log.push(`resolved ${key}`))));
+    assert.deepEqual(log.slice(-7), ['write', 'sync', ...keys.map((key) => `resolved ${key}`)]);
+    assert.equal(log.filter((entry) => entry === 'sync').length, 1);
+    const { records } = await store.journal!.readAll();
+    assert.deepEqual(
+      records.flatMap((r) => (r.type === 'submit' ? [r.item.idempotency_key] : [])),
+      keys,
+    );
+    await store.close();
+    store = undefined;
+  });
+
+  it('does not report an attempt begun, nor a delivery, until its record is flushed', async () => {
+    let failing = false;
+    store = await engine.open({ journalFileOps: spyingOps([], () => failing), compactJournalAtOpen: false });
+    const repo = new DocumentationRepo(store);
+    const { item } = await repo.submit(note('flushed-first'));
+    await repo.claimDue('w', { limit: 1, leaseMs: 60_000, ids: [item.id] });
+    failing = true;
+    // The worker calls WellSky only once beginAttempt resolves: a record that is not on the disk stops it.
+    await assert.rejects(repo.beginAttempt(item.id, 'w'), /EIO/);
+    failing = false;
+    await repo.beginAttempt(item.id, 'w');
+    failing = true;
+    await assert.rejects(
+      repo.markDelivered(item.id, 'w', { route: 'task-log', wellskyId: 'TL-1', targetId: 'E-1' }),
+      /EIO/,
+    );
+    failing = false;
+    await store.close();
+    store = undefined;
   });
 });

@@ -61,6 +61,46 @@ for (const factory of engines) {
       assert.equal(rows.length, 1);
     });
 
+    it('stores submits made together in one transaction, each answered with its own item', async () => {
+      let transactions = 0;
+      const counted = new DocumentationRepo({
+        ...store,
+        transaction: (fn) => {
+          transactions += 1;
+          return store.transaction(fn);
+        },
+      });
+      const keys = Array.from({ length: 10 }, (_, i) => `together-${i}`);
+      const results = await Promise.all(keys.map((key) => counted.submit(note(key, `text ${key}`))));
+      assert.equal(transactions, 1);
+      assert.deepEqual(
+        results.map((r) => [r.created, r.item.idempotency_key, r.item.text]),
+        keys.map((key) => [true, key, `text ${key}`]),
+      );
+      for (const { item } of results) {
+        assert.deepEqual(
+          (await repo.history(item.id)).map((h) => [h.from_state, h.to_state]),
+          [[null, 'pending']],
+        );
+      }
+    });
+
+    it('fails only the submit the store refuses when others were sent with it', async () => {
+      // A NUL character passes the repository's checks but PostgreSQL refuses it in a text column.
+      const results = await Promise.allSettled([
+        repo.submit(note('good-1')),
+        repo.submit(note('refused', 'bad \u0000 text')),
+        repo.submit(note('good-2')),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.equal((await repo.getByKey('good-1'))?.state, 'pending');
+      assert.equal((await repo.getByKey('good-2'))?.state, 'pending');
+      assert.equal(await repo.getByKey('refused'), undefined);
+    });
+
     it('rejects invalid input before touching the store', async () => {
       await assert.rejects(repo.submit({ ...note('bad'), kind: 'memo' as never }), SubmitValidationError);
       await assert.rejects(repo.submit({ ...note('bad'), occurredAt: 'yesterday' }), /occurredAt/);
