@@ -7,18 +7,20 @@ import type { Database, ShiftRow, VisitRow } from '../store/index.ts';
 // and per caregiver the visits sorted by clock-in (continuity, reliability). A ranking then reads no
 // table at all: at 2,000 caregivers and 5,000 clients it is a few binary searches per caregiver instead
 // of four queries over the week's shifts (issue #9 §3: p99 ≤ 50 ms).
+//
+// Its size is the service's memory at agency scale (issue #11 §6): 135,000 occurrences and 46,000 visits
+// held as one object per row, with a Date per instant and a string per id per row, took 121 MB of heap,
+// and the service keeps the old index while it builds the new one. So rows are columns: instants as
+// numbers in typed arrays, each id string once (numbered), the groupings as offsets into index arrays.
+// Dates and row objects are made only for what a caller asks for. The store is read in pages along the
+// primary keys, so a reload never holds every row as objects either.
 
 const CANCELLED = ['CANCELLED', 'CANCELED'];
 /** A clock-in this long before the scheduled start still belongs to the shift (as the mirror matches). */
 const EARLY_MS = 3 * 3_600_000;
-
-interface Slot {
-  appointmentId: string;
-  start: Date;
-  end: Date;
-  startMs: number;
-  endMs: number;
-}
+/** Rows per read while loading: bounds the objects alive at once, not the index. */
+const PAGE_ROWS = 5_000;
+const NONE = -1;
 
 /** A stored occurrence as the shift views need it (any status, assigned or open). */
 export type OccurrenceColumns = Pick<
@@ -30,37 +32,87 @@ export type VisitColumns = Pick<
   'id' | 'appointment_id' | 'status' | 'clock_in_at' | 'clock_out_at'
 >;
 
-interface ClientVisit {
-  caregiverId: string;
-  clockIn: Date;
-  at: number;
-}
-
-interface CaregiverVisit {
-  appointmentId: string;
-  clockIn: Date;
-  at: number;
-}
-
 export interface Scope {
   except?: ShiftInterval | undefined;
   caregiverIds?: string[] | undefined;
 }
 
-/** First index whose key is ≥ `value` in a list sorted by that key. */
-function lowerBound<T>(list: T[], value: number, key: (t: T) => number): number {
-  let lo = 0;
-  let hi = list.length;
+/** Strings numbered in the order first seen: one copy of each id, however many rows repeat it. */
+class Names {
+  readonly list: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  number(name: string): number {
+    let n = this.numbers.get(name);
+    if (n === undefined) {
+      n = this.list.length;
+      this.list.push(name);
+      this.numbers.set(name, n);
+    }
+    return n;
+  }
+
+  find(name: string): number {
+    return this.numbers.get(name) ?? NONE;
+  }
+}
+
+/** Row numbers grouped by a key (compressed sparse rows): group g is `items[offsets[g] … offsets[g+1])`. */
+class Groups {
+  private constructor(
+    private readonly offsets: Int32Array,
+    readonly items: Int32Array,
+  ) {}
+
+  /** Groups `rows` (in that order, kept within each group) by `keyOf`; a key of NONE leaves the row out. */
+  static of(rows: ArrayLike<number>, keyOf: (row: number) => number, groups: number): Groups {
+    const offsets = new Int32Array(groups + 1);
+    for (let i = 0; i < rows.length; i++) {
+      const key = keyOf(rows[i]!);
+      if (key !== NONE) offsets[key + 1]!++;
+    }
+    for (let g = 0; g < groups; g++) offsets[g + 1]! += offsets[g]!;
+    const next = offsets.slice(0, groups);
+    const items = new Int32Array(offsets[groups]!);
+    for (let i = 0; i < rows.length; i++) {
+      const key = keyOf(rows[i]!);
+      if (key !== NONE) items[next[key]!++] = rows[i]!;
+    }
+    return new Groups(offsets, items);
+  }
+
+  static empty(): Groups {
+    return new Groups(new Int32Array(1), new Int32Array(0));
+  }
+
+  /** Where group g starts and ends in `items`; an unknown group (NONE, or none this size) is empty. */
+  range(g: number): [number, number] {
+    if (g < 0 || g + 1 >= this.offsets.length) return [0, 0];
+    return [this.offsets[g]!, this.offsets[g + 1]!];
+  }
+
+  size(g: number): number {
+    const [from, to] = this.range(g);
+    return to - from;
+  }
+}
+
+/** First position in `items[from, to)` whose time is ≥ `value`, the items being sorted by that time. */
+function lowerBound(items: Int32Array, from: number, to: number, times: Float64Array, value: number): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (key(list[mid]!) < value) lo = mid + 1;
+    if (times[items[mid]!]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-const byStart = (s: Slot) => s.startMs;
-const byClockIn = (v: { at: number }) => v.at;
+/** Row numbers 0…n−1 ordered by `times` (stable: equal times keep their row order). */
+function orderBy(n: number, times: Float64Array): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
+}
 
 function push<T>(map: Map<string, T[]>, key: string, value: T) {
   const list = map.get(key);
@@ -68,62 +120,66 @@ function push<T>(map: Map<string, T[]>, key: string, value: T) {
   else map.set(key, [value]);
 }
 
-const isExcept = (except: ShiftInterval | undefined, s: Slot) =>
-  except !== undefined && s.appointmentId === except.appointmentId && s.startMs === except.start.getTime();
+/** Every stored occurrence, one column per field, in primary-key order (appointment, start). */
+interface Occurrences {
+  appointment: Int32Array;
+  start: Float64Array;
+  end: Float64Array;
+  synced: Float64Array;
+  client: Int32Array;
+  caregiver: Int32Array;
+  status: Int32Array;
+  open: Uint8Array;
+}
+
+/** Every stored visit with a clock-in, one column per field, by id. */
+interface Visits {
+  id: string[];
+  appointment: Int32Array;
+  client: Int32Array;
+  caregiver: Int32Array;
+  status: Int32Array;
+  clockIn: Float64Array;
+  /** NaN: not clocked out. */
+  clockOut: Float64Array;
+}
 
 export class ScheduleIndex {
   private constructor(
     readonly pool: CaregiverProfile[],
     private readonly tags: Map<string, string>,
-    private readonly shifts: Map<string, Slot[]>,
+    /** Appointment ids (of occurrences and of visits). */
+    private readonly appointments: Names,
+    /** Client and caregiver ids. */
+    private readonly people: Names,
+    private readonly statuses: Names,
+    private readonly occ: Occurrences,
+    /** Occurrences by appointment, by start. */
+    private readonly occurrencesByAppointment: Groups,
+    /** Per caregiver, their live (assigned, not cancelled) occurrences by start. */
+    private readonly slots: Groups,
     /** The longest shift: how far before a window a shift may start and still reach into it. */
     private readonly longestMs: number,
-    private readonly clientVisits: Map<string, ClientVisit[]>,
-    private readonly caregiverVisits: Map<string, CaregiverVisit[]>,
-    /** Every stored occurrence by shift id, by start: resolving an occurrence reads no table either. */
-    private readonly occurrences: Map<string, OccurrenceColumns[]>,
-    private readonly appointmentVisits: Map<string, VisitColumns[]>,
+    private readonly visits: Visits,
+    private readonly visitsByAppointment: Groups,
+    /** Per client, visits with a caregiver, by clock-in. */
+    private readonly clientVisits: Groups,
+    /** Per caregiver, visits of an appointment, by clock-in. */
+    private readonly caregiverVisits: Groups,
     /** The last sync that succeeded (fully or partly) when the index was built; null = never. */
     readonly lastSyncedAt: Date | null,
   ) {}
 
   static empty(): ScheduleIndex {
-    return new ScheduleIndex([], new Map(), new Map(), 0, new Map(), new Map(), new Map(), new Map(), null);
+    const people = new Names();
+    return ScheduleIndex.build([], new Map(), new Names(), people, new Names(), [], [], null);
   }
 
-  static async load(db: Kysely<Database>): Promise<ScheduleIndex> {
-    const [pool, tags, shiftRows, visitRows, lastRun] = await Promise.all([
+  /** `pageRows`: rows read per query (tests use a few, to read many pages). */
+  static async load(db: Kysely<Database>, { pageRows = PAGE_ROWS } = {}): Promise<ScheduleIndex> {
+    const [pool, tags, lastRun] = await Promise.all([
       loadPool(db),
       db.selectFrom('profile_tags').select(['id', 'name']).execute(),
-      db
-        .selectFrom('shifts')
-        .select([
-          'appointment_id',
-          'start_at',
-          'end_at',
-          'client_id',
-          'caregiver_id',
-          'status',
-          'is_open',
-          'synced_at',
-        ])
-        .where('removed_at', 'is', null)
-        .orderBy('start_at')
-        .execute(),
-      db
-        .selectFrom('visits')
-        .select([
-          'id',
-          'appointment_id',
-          'client_id',
-          'caregiver_id',
-          'status',
-          'clock_in_at',
-          'clock_out_at',
-        ])
-        .where('removed_at', 'is', null)
-        .where('clock_in_at', 'is not', null)
-        .execute(),
       db
         .selectFrom('sync_runs')
         .select('finished_at')
@@ -132,57 +188,136 @@ export class ScheduleIndex {
         .limit(1)
         .executeTakeFirst(),
     ]);
-    const shifts = new Map<string, Slot[]>();
-    const occurrences = new Map<string, OccurrenceColumns[]>();
-    let longestMs = 0;
-    for (const r of shiftRows) {
-      push(occurrences, r.appointment_id, r);
-      if (!r.caregiver_id || CANCELLED.includes(r.status)) continue;
-      const slot = {
-        appointmentId: r.appointment_id,
-        start: r.start_at,
-        end: r.end_at,
-        startMs: r.start_at.getTime(),
-        endMs: r.end_at.getTime(),
-      };
-      longestMs = Math.max(longestMs, slot.endMs - slot.startMs);
-      push(shifts, r.caregiver_id!, slot);
-    }
-    const clientVisits = new Map<string, ClientVisit[]>();
-    const caregiverVisits = new Map<string, CaregiverVisit[]>();
-    const appointmentVisits = new Map<string, VisitColumns[]>();
-    for (const v of visitRows) {
-      if (v.appointment_id) push(appointmentVisits, v.appointment_id, v);
-      if (!v.caregiver_id) continue;
-      const at = v.clock_in_at!.getTime();
-      if (v.client_id)
-        push(clientVisits, v.client_id, { caregiverId: v.caregiver_id!, clockIn: v.clock_in_at!, at });
-      if (v.appointment_id)
-        push(caregiverVisits, v.caregiver_id!, {
-          appointmentId: v.appointment_id,
-          clockIn: v.clock_in_at!,
-          at,
-        });
-    }
-    for (const list of shifts.values()) list.sort((a, b) => a.startMs - b.startMs);
-    for (const list of clientVisits.values()) list.sort((a, b) => a.at - b.at);
-    for (const list of caregiverVisits.values()) list.sort((a, b) => a.at - b.at);
-    return new ScheduleIndex(
+    const appointments = new Names();
+    const people = new Names();
+    const statuses = new Names();
+    const shiftRows = await loadShifts(db, pageRows, appointments, people, statuses);
+    const visitRows = await loadVisits(db, pageRows, appointments, people, statuses);
+    return ScheduleIndex.build(
       pool,
       new Map(tags.map((t) => [t.id, t.name])),
-      shifts,
-      longestMs,
-      clientVisits,
-      caregiverVisits,
-      occurrences,
-      appointmentVisits,
+      appointments,
+      people,
+      statuses,
+      shiftRows,
+      visitRows,
       lastRun ? (lastRun.finished_at ?? new Date(0)) : null,
+    );
+  }
+
+  private static build(
+    pool: CaregiverProfile[],
+    tags: Map<string, string>,
+    appointments: Names,
+    people: Names,
+    statuses: Names,
+    shiftRows: ShiftNumbers[],
+    visitRows: VisitNumbers[],
+    lastSyncedAt: Date | null,
+  ): ScheduleIndex {
+    const occ: Occurrences = {
+      appointment: Int32Array.from(shiftRows, (r) => r.appointment),
+      start: Float64Array.from(shiftRows, (r) => r.start),
+      end: Float64Array.from(shiftRows, (r) => r.end),
+      synced: Float64Array.from(shiftRows, (r) => r.synced),
+      client: Int32Array.from(shiftRows, (r) => r.client),
+      caregiver: Int32Array.from(shiftRows, (r) => r.caregiver),
+      status: Int32Array.from(shiftRows, (r) => r.status),
+      open: Uint8Array.from(shiftRows, (r) => (r.open ? 1 : 0)),
+    };
+    const visits: Visits = {
+      id: visitRows.map((r) => r.id),
+      appointment: Int32Array.from(visitRows, (r) => r.appointment),
+      client: Int32Array.from(visitRows, (r) => r.client),
+      caregiver: Int32Array.from(visitRows, (r) => r.caregiver),
+      status: Int32Array.from(visitRows, (r) => r.status),
+      clockIn: Float64Array.from(visitRows, (r) => r.clockIn),
+      clockOut: Float64Array.from(visitRows, (r) => r.clockOut),
+    };
+    const nOcc = shiftRows.length;
+    const nVisits = visitRows.length;
+    const cancelled = new Set(CANCELLED.map((s) => statuses.find(s)).filter((n) => n !== NONE));
+    const live = (i: number) => occ.caregiver[i] !== NONE && !cancelled.has(occ.status[i]!);
+    let longestMs = 0;
+    for (let i = 0; i < nOcc; i++) if (live(i)) longestMs = Math.max(longestMs, occ.end[i]! - occ.start[i]!);
+    const occByStart = orderBy(nOcc, occ.start);
+    const visitsByClockIn = orderBy(nVisits, visits.clockIn);
+    const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+    return new ScheduleIndex(
+      pool,
+      tags,
+      appointments,
+      people,
+      statuses,
+      occ,
+      Groups.of(identity(nOcc), (i) => occ.appointment[i]!, appointments.list.length),
+      Groups.of(occByStart, (i) => (live(i) ? occ.caregiver[i]! : NONE), people.list.length),
+      longestMs,
+      visits,
+      Groups.of(identity(nVisits), (i) => visits.appointment[i]!, appointments.list.length),
+      Groups.of(
+        visitsByClockIn,
+        (i) => (visits.caregiver[i] === NONE ? NONE : visits.client[i]!),
+        people.list.length,
+      ),
+      Groups.of(
+        visitsByClockIn,
+        (i) => (visits.appointment[i] === NONE ? NONE : visits.caregiver[i]!),
+        people.list.length,
+      ),
+      lastSyncedAt,
+    );
+  }
+
+  private occurrence(i: number): OccurrenceColumns {
+    const caregiver = this.occ.caregiver[i]!;
+    return {
+      appointment_id: this.appointments.list[this.occ.appointment[i]!]!,
+      start_at: new Date(this.occ.start[i]!),
+      end_at: new Date(this.occ.end[i]!),
+      client_id: this.people.list[this.occ.client[i]!]!,
+      caregiver_id: caregiver === NONE ? null : this.people.list[caregiver]!,
+      status: this.statuses.list[this.occ.status[i]!]!,
+      is_open: this.occ.open[i] === 1,
+      synced_at: new Date(this.occ.synced[i]!),
+    };
+  }
+
+  private visit(v: number): VisitColumns {
+    const appointment = this.visits.appointment[v]!;
+    const status = this.visits.status[v]!;
+    const clockOut = this.visits.clockOut[v]!;
+    return {
+      id: this.visits.id[v]!,
+      appointment_id: appointment === NONE ? null : this.appointments.list[appointment]!,
+      status: status === NONE ? null : this.statuses.list[status]!,
+      clock_in_at: new Date(this.visits.clockIn[v]!),
+      clock_out_at: Number.isNaN(clockOut) ? null : new Date(clockOut),
+    };
+  }
+
+  private interval(i: number): ShiftInterval {
+    return {
+      appointmentId: this.appointments.list[this.occ.appointment[i]!]!,
+      start: new Date(this.occ.start[i]!),
+      end: new Date(this.occ.end[i]!),
+    };
+  }
+
+  private isExcept(except: ShiftInterval | undefined, i: number): boolean {
+    return (
+      except !== undefined &&
+      this.occ.start[i] === except.start.getTime() &&
+      this.appointments.list[this.occ.appointment[i]!] === except.appointmentId
     );
   }
 
   /** Every stored occurrence of this shift, by start. */
   occurrencesOf(appointmentId: string): OccurrenceColumns[] {
-    return this.occurrences.get(appointmentId) ?? [];
+    const [from, to] = this.occurrencesByAppointment.range(this.appointments.find(appointmentId));
+    const out: OccurrenceColumns[] = [];
+    for (let k = from; k < to; k++) out.push(this.occurrence(this.occurrencesByAppointment.items[k]!));
+    return out;
   }
 
   /**
@@ -192,10 +327,13 @@ export class ScheduleIndex {
   visitOf(o: Pick<OccurrenceColumns, 'appointment_id' | 'start_at' | 'end_at'>): VisitColumns | undefined {
     const from = o.start_at.getTime() - EARLY_MS;
     const to = o.end_at.getTime();
-    return this.appointmentVisits.get(o.appointment_id)?.find((v) => {
-      const t = v.clock_in_at!.getTime();
-      return t >= from && t < to;
-    });
+    const [first, last] = this.visitsByAppointment.range(this.appointments.find(o.appointment_id));
+    for (let k = first; k < last; k++) {
+      const v = this.visitsByAppointment.items[k]!;
+      const t = this.visits.clockIn[v]!;
+      if (t >= from && t < to) return this.visit(v);
+    }
+    return undefined;
   }
 
   tagName(id: string): string | undefined {
@@ -204,30 +342,38 @@ export class ScheduleIndex {
 
   /** How much the index holds, for `size` and the bench. */
   get counts(): { caregivers: number; shifts: number; visits: number } {
-    let shifts = 0;
-    let visits = 0;
-    for (const l of this.shifts.values()) shifts += l.length;
-    for (const l of this.caregiverVisits.values()) visits += l.length;
-    return { caregivers: this.pool.length, shifts, visits };
+    return {
+      caregivers: this.pool.length,
+      shifts: this.slots.items.length,
+      visits: this.caregiverVisits.items.length,
+    };
   }
 
-  private ids(scope: Scope): Iterable<string> {
-    return scope.caregiverIds ?? this.shifts.keys();
+  /** The caregivers asked for, else every caregiver holding a live shift, with their slot range. */
+  private *scoped(scope: Scope): Iterable<[string, number, number]> {
+    if (scope.caregiverIds) {
+      for (const id of scope.caregiverIds) yield [id, ...this.slots.range(this.people.find(id))];
+      return;
+    }
+    for (let g = 0; g < this.people.list.length; g++)
+      if (this.slots.size(g) > 0) yield [this.people.list[g]!, ...this.slots.range(g)];
   }
 
   busy(from: Date, to: Date, scope: Scope = {}): Map<string, ShiftInterval[]> {
     const lo = from.getTime();
     const hi = to.getTime();
+    const { items } = this.slots;
     const out = new Map<string, ShiftInterval[]>();
-    for (const id of this.ids(scope)) {
-      const list = this.shifts.get(id);
-      if (!list) continue;
+    for (const [id, first, last] of this.scoped(scope)) {
       const found: ShiftInterval[] = [];
       // Shifts starting before `to`, walking back while one could still reach past `from`.
-      for (let i = lowerBound(list, hi, byStart) - 1; i >= 0 && list[i]!.startMs > lo - this.longestMs; i--) {
-        const s = list[i]!;
-        if (s.endMs > lo && !isExcept(scope.except, s))
-          found.push({ appointmentId: s.appointmentId, start: s.start, end: s.end });
+      for (
+        let k = lowerBound(items, first, last, this.occ.start, hi) - 1;
+        k >= first && this.occ.start[items[k]!]! > lo - this.longestMs;
+        k--
+      ) {
+        const i = items[k]!;
+        if (this.occ.end[i]! > lo && !this.isExcept(scope.except, i)) found.push(this.interval(i));
       }
       if (found.length > 0) out.set(id, found.reverse());
     }
@@ -235,17 +381,16 @@ export class ScheduleIndex {
   }
 
   hoursStarting(from: Date, to: Date, scope: Scope = {}): Map<string, number> {
+    const { items } = this.slots;
     const out = new Map<string, number>();
-    for (const id of this.ids(scope)) {
-      const list = this.shifts.get(id);
-      if (!list) continue;
+    for (const [id, first, last] of this.scoped(scope)) {
       let ms = 0;
       let any = false;
-      const end = lowerBound(list, to.getTime(), byStart);
-      for (let i = lowerBound(list, from.getTime(), byStart); i < end; i++) {
-        const s = list[i]!;
-        if (isExcept(scope.except, s)) continue;
-        ms += s.endMs - s.startMs;
+      const end = lowerBound(items, first, last, this.occ.start, to.getTime());
+      for (let k = lowerBound(items, first, last, this.occ.start, from.getTime()); k < end; k++) {
+        const i = items[k]!;
+        if (this.isExcept(scope.except, i)) continue;
+        ms += this.occ.end[i]! - this.occ.start[i]!;
         any = true;
       }
       if (any) out.set(id, ms / 3_600_000);
@@ -254,38 +399,168 @@ export class ScheduleIndex {
   }
 
   visitsWithClient(clientId: string, from: Date, to: Date): Map<string, Date[]> {
+    const { items } = this.clientVisits;
+    const [first, last] = this.clientVisits.range(this.people.find(clientId));
     const out = new Map<string, Date[]>();
-    const list = this.clientVisits.get(clientId) ?? [];
-    const end = lowerBound(list, to.getTime(), byClockIn);
-    for (let i = lowerBound(list, from.getTime(), byClockIn); i < end; i++)
-      push(out, list[i]!.caregiverId, list[i]!.clockIn);
+    const end = lowerBound(items, first, last, this.visits.clockIn, to.getTime());
+    for (let k = lowerBound(items, first, last, this.visits.clockIn, from.getTime()); k < end; k++) {
+      const v = items[k]!;
+      push(out, this.people.list[this.visits.caregiver[v]!]!, new Date(this.visits.clockIn[v]!));
+    }
     return out;
   }
 
   attendance(caregiverIds: string[], from: Date, to: Date): Map<string, AttendedShift[]> {
     const out = new Map<string, AttendedShift[]>();
+    const slots = this.slots.items;
+    const visits = this.caregiverVisits.items;
+    const clockIn = this.visits.clockIn;
     for (const id of caregiverIds) {
-      const shifts = this.shifts.get(id) ?? [];
-      const visits = this.caregiverVisits.get(id) ?? [];
+      const person = this.people.find(id);
+      const [first, last] = this.slots.range(person);
+      const [firstVisit, lastVisit] = this.caregiverVisits.range(person);
       const attended: AttendedShift[] = [];
-      for (let i = lowerBound(shifts, from.getTime(), byStart); i < shifts.length; i++) {
-        const s = shifts[i]!;
-        if (s.startMs >= to.getTime()) break;
-        if (s.endMs >= to.getTime()) continue;
-        let clockIn: Date | null = null;
-        for (let j = lowerBound(visits, s.startMs - EARLY_MS, byClockIn); j < visits.length; j++) {
+      for (let k = lowerBound(slots, first, last, this.occ.start, from.getTime()); k < last; k++) {
+        const i = slots[k]!;
+        const startMs = this.occ.start[i]!;
+        const endMs = this.occ.end[i]!;
+        if (startMs >= to.getTime()) break;
+        if (endMs >= to.getTime()) continue;
+        let clockedIn: Date | null = null;
+        for (
+          let j = lowerBound(visits, firstVisit, lastVisit, clockIn, startMs - EARLY_MS);
+          j < lastVisit;
+          j++
+        ) {
           const v = visits[j]!;
-          if (v.at >= s.endMs) break;
-          if (v.appointmentId === s.appointmentId) {
-            clockIn = v.clockIn;
+          if (clockIn[v]! >= endMs) break;
+          if (this.visits.appointment[v] === this.occ.appointment[i]) {
+            clockedIn = new Date(clockIn[v]!);
             break;
           }
         }
-        attended.push({ appointmentId: s.appointmentId, start: s.start, end: s.end, clockIn });
+        attended.push({ ...this.interval(i), clockIn: clockedIn });
       }
       if (attended.length > 0) out.set(id, attended);
     }
     return out;
+  }
+}
+
+/** One stored occurrence as numbers: instants in ms, ids by their number. */
+interface ShiftNumbers {
+  appointment: number;
+  start: number;
+  end: number;
+  synced: number;
+  client: number;
+  caregiver: number;
+  status: number;
+  open: boolean;
+}
+
+interface VisitNumbers {
+  id: string;
+  appointment: number;
+  client: number;
+  caregiver: number;
+  status: number;
+  clockIn: number;
+  clockOut: number;
+}
+
+/**
+ * The live occurrences, page by page along the primary key (appointment, start). Removed rows are skipped
+ * here, not in SQL: with the filter PostgreSQL (no statistics on the mirror's tables) expects a few rows
+ * and sorts the whole rest of the table for each page instead of walking the key's index.
+ */
+async function loadShifts(
+  db: Kysely<Database>,
+  pageRows: number,
+  appointments: Names,
+  people: Names,
+  statuses: Names,
+): Promise<ShiftNumbers[]> {
+  const out: ShiftNumbers[] = [];
+  let after: { appointmentId: string; start: Date } | undefined;
+  for (;;) {
+    let q = db
+      .selectFrom('shifts')
+      .select([
+        'appointment_id',
+        'start_at',
+        'end_at',
+        'client_id',
+        'caregiver_id',
+        'status',
+        'is_open',
+        'synced_at',
+        'removed_at',
+      ]);
+    if (after) {
+      const { appointmentId, start } = after;
+      q = q.where((eb) => eb(eb.refTuple('appointment_id', 'start_at'), '>', eb.tuple(appointmentId, start)));
+    }
+    const rows = await q.orderBy('appointment_id').orderBy('start_at').limit(pageRows).execute();
+    for (const r of rows) {
+      if (r.removed_at !== null) continue;
+      out.push({
+        appointment: appointments.number(r.appointment_id),
+        start: r.start_at.getTime(),
+        end: r.end_at.getTime(),
+        synced: r.synced_at.getTime(),
+        client: people.number(r.client_id),
+        caregiver: r.caregiver_id === null ? NONE : people.number(r.caregiver_id),
+        status: statuses.number(r.status),
+        open: r.is_open,
+      });
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < pageRows) return out;
+    after = { appointmentId: last.appointment_id, start: last.start_at };
+  }
+}
+
+/** The live visits with a clock-in, page by page along the primary key (id); the rest skipped here. */
+async function loadVisits(
+  db: Kysely<Database>,
+  pageRows: number,
+  appointments: Names,
+  people: Names,
+  statuses: Names,
+): Promise<VisitNumbers[]> {
+  const out: VisitNumbers[] = [];
+  let after: string | undefined;
+  for (;;) {
+    let q = db
+      .selectFrom('visits')
+      .select([
+        'id',
+        'appointment_id',
+        'client_id',
+        'caregiver_id',
+        'status',
+        'clock_in_at',
+        'clock_out_at',
+        'removed_at',
+      ]);
+    if (after !== undefined) q = q.where('id', '>', after);
+    const rows = await q.orderBy('id').limit(pageRows).execute();
+    for (const r of rows) {
+      if (r.removed_at !== null || r.clock_in_at === null) continue;
+      out.push({
+        id: r.id,
+        appointment: r.appointment_id === null ? NONE : appointments.number(r.appointment_id),
+        client: r.client_id === null ? NONE : people.number(r.client_id),
+        caregiver: r.caregiver_id === null ? NONE : people.number(r.caregiver_id),
+        status: r.status === null ? NONE : statuses.number(r.status),
+        clockIn: r.clock_in_at.getTime(),
+        clockOut: r.clock_out_at?.getTime() ?? Number.NaN,
+      });
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < pageRows) return out;
+    after = last.id;
   }
 }
 
