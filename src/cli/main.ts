@@ -1,28 +1,32 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../connect/config.ts';
-import { ConnectError } from '../connect/errors.ts';
-import { IntakeError } from '../documentation/intake.ts';
-import { MessagingConfigError } from '../messaging/settings.ts';
-import { StoreConfigError } from '../store/errors.ts';
-import { calloutCommand } from './commands/callout.ts';
-import { candidatesCommand } from './commands/candidates.ts';
-import { clockCommand } from './commands/clock.ts';
-import { docsCommand } from './commands/docs.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { fillCommand } from './commands/fill.ts';
-import { intakeCommand } from './commands/intake.ts';
-import { keysCommand } from './commands/keys.ts';
-import { lookupCommand } from './commands/lookup.ts';
-import { mcpCommand } from './commands/mcp.ts';
-import { messagesCommand } from './commands/messages.ts';
-import { serveCommand } from './commands/serve.ts';
-import { shiftsCommand } from './commands/shifts.ts';
-import { simulatorCommand } from './commands/simulator.ts';
-import { startCommand } from './commands/start.ts';
-import { subscriptionsCommand } from './commands/subscriptions.ts';
-import { syncCommand } from './commands/sync.ts';
-import { twilioSimulatorCommand } from './commands/twilio-simulator.ts';
-import { watchCommand } from './commands/watch.ts';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in the order `--help` lists them, each loaded only when needed: a process pays for the
+ * modules of the command it runs (the service's for `start`, a store's for `keys`), not for all of them.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  simulator: async () => (await import('./commands/simulator.ts')).simulatorCommand,
+  'twilio-simulator': async () => (await import('./commands/twilio-simulator.ts')).twilioSimulatorCommand,
+  doctor: async () => (await import('./commands/doctor.ts')).doctorCommand,
+  docs: async () => (await import('./commands/docs.ts')).docsCommand,
+  intake: async () => (await import('./commands/intake.ts')).intakeCommand,
+  start: async () => (await import('./commands/start.ts')).startCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
+  keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  sync: async () => (await import('./commands/sync.ts')).syncCommand,
+  lookup: async () => (await import('./commands/lookup.ts')).lookupCommand,
+  shifts: async () => (await import('./commands/shifts.ts')).shiftsCommand,
+  clock: async () => (await import('./commands/clock.ts')).clockCommand,
+  callout: async () => (await import('./commands/callout.ts')).calloutCommand,
+  candidates: async () => (await import('./commands/candidates.ts')).candidatesCommand,
+  fill: async () => (await import('./commands/fill.ts')).fillCommand,
+  subscriptions: async () => (await import('./commands/subscriptions.ts')).subscriptionsCommand,
+  mcp: async () => (await import('./commands/mcp.ts')).mcpCommand,
+  messages: async () => (await import('./commands/messages.ts')).messagesCommand,
+  watch: async () => (await import('./commands/watch.ts')).watchCommand,
+};
 
 const program = new Command()
   .name('skybridge')
@@ -30,44 +34,47 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-simulatorCommand(program);
-twilioSimulatorCommand(program);
-doctorCommand(program);
-docsCommand(program);
-intakeCommand(program);
-startCommand(program);
-serveCommand(program);
-keysCommand(program);
-syncCommand(program);
-lookupCommand(program);
-shiftsCommand(program);
-clockCommand(program);
-calloutCommand(program);
-candidatesCommand(program);
-fillCommand(program);
-subscriptionsCommand(program);
-mcpCommand(program);
-messagesCommand(program);
-watchCommand(program);
+// The first argument names the command. Anything else (--help, no command, a misspelt one) registers all
+// of them, so the overview, the error and its suggestion are what they would be with every one loaded.
+const named = process.argv[2];
+const load =
+  named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
+for (const register of await Promise.all(load.map((loader) => loader()))) register(program);
+
+/** `error` when it is the user's to fix (configuration, WellSky's answer, input): a message, no stack. */
+async function usageError(error: unknown): Promise<Error | undefined> {
+  const [{ ConfigError }, { ConnectError }, { IntakeError }, { MessagingConfigError }, { StoreConfigError }] =
+    await Promise.all([
+      import('../connect/config.ts'),
+      import('../connect/errors.ts'),
+      import('../documentation/intake.ts'),
+      import('../messaging/settings.ts'),
+      import('../store/errors.ts'),
+    ]);
+  const usage =
+    error instanceof ConfigError ||
+    error instanceof ConnectError ||
+    error instanceof IntakeError ||
+    error instanceof MessagingConfigError ||
+    error instanceof StoreConfigError;
+  return usage ? error : undefined;
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
-  } else if (
-    error instanceof ConfigError ||
-    error instanceof ConnectError ||
-    error instanceof IntakeError ||
-    error instanceof MessagingConfigError ||
-    error instanceof StoreConfigError
-  ) {
-    console.error(`skybridge: ${error.message}`);
-    process.exitCode = 2;
   } else {
-    console.error(
-      `skybridge: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exitCode = 1;
+    const usage = await usageError(error);
+    if (usage) {
+      console.error(`skybridge: ${usage.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(
+        `skybridge: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      process.exitCode = 1;
+    }
   }
 }
