@@ -79,6 +79,14 @@ interface TransitionSpec {
   now: Date;
 }
 
+/** How an attempt a worker began and never finished is closed. */
+const ABANDONED = (now: Date) => ({
+  finished_at: now,
+  outcome: 'unknown' as const,
+  error_kind: 'abandoned',
+  message: 'the worker stopped before recording an outcome',
+});
+
 /** Held and failed need a person: they come first when no state is asked for. */
 const STATE_RANK = sql<number>`CASE state WHEN 'held' THEN 0 WHEN 'failed' THEN 1 WHEN 'pending' THEN 2 ELSE 3 END`;
 
@@ -331,27 +339,49 @@ export class DocumentationRepo {
     options: { route?: string; now?: Date } = {},
   ): Promise<number> {
     const now = options.now ?? this.clock();
-    const attemptNo = await this.store.transaction(async (trx) => {
-      const item = await this.lockForTransition(trx, id, workerId, ['pending'], now);
-      await this.closeDanglingAttempts(trx, id, now);
-      const attemptNo = item.attempt_count + 1;
-      await trx
-        .insertInto('attempts')
-        .values({
-          item_id: id,
-          attempt_no: attemptNo,
-          worker_id: workerId,
-          started_at: now,
-          route: options.route ?? null,
-        })
-        .execute();
-      await trx
-        .updateTable('documentation_items')
-        .set({ attempt_count: attemptNo, needs_verification: true, updated_at: now })
-        .where('id', '=', id)
-        .execute();
-      return attemptNo;
-    });
+    // One statement, so atomic without a transaction: the item is updated only if this worker holds it
+    // and it is pending; attempts an earlier worker began and never finished are closed as unknown; the
+    // new attempt is recorded. Data-modifying CTEs share one snapshot, so `closed` never sees `begun`.
+    const begun = await this.db
+      .with('item', (db) =>
+        db
+          .updateTable('documentation_items')
+          .set((eb) => ({
+            attempt_count: eb('attempt_count', '+', 1),
+            needs_verification: true,
+            updated_at: now,
+          }))
+          .where('id', '=', id)
+          .where('state', '=', 'pending')
+          .where('claimed_by', '=', workerId)
+          .returning(['id', 'attempt_count']),
+      )
+      .with('closed', (db) =>
+        db
+          .updateTable('attempts')
+          .set(ABANDONED(now))
+          .where('item_id', 'in', db.selectFrom('item').select('id'))
+          .where('finished_at', 'is', null),
+      )
+      .insertInto('attempts')
+      .columns(['item_id', 'attempt_no', 'worker_id', 'started_at', 'route'])
+      .expression((db) =>
+        db.selectFrom('item').select((eb) => [
+          'id',
+          'attempt_count',
+          eb.val(workerId).as('worker_id'),
+          // Typed: an untyped parameter in an INSERT's SELECT list would be taken for text.
+          sql<Date>`${now}::timestamptz`.as('started_at'),
+          eb.val(options.route ?? null).as('route'),
+        ]),
+      )
+      .returning('attempt_no')
+      .executeTakeFirst();
+    if (!begun) {
+      await this.store.transaction((trx) => this.lockForTransition(trx, id, workerId, ['pending'], now));
+      throw new TransitionRefusedError(id, 'not-claimant', `item ${id} could not be claimed for an attempt`);
+    }
+    const attemptNo = begun.attempt_no;
     // After the commit, before the caller may call WellSky: the flush shares a write with whatever else is
     // being journaled and holds no database connection meanwhile. A crash between the commit and the flush
     // is harmless, since WellSky has not been called yet; a failed flush throws, so it is never called.
@@ -603,43 +633,131 @@ export class DocumentationRepo {
   }
 
   private async transition(id: string, spec: TransitionSpec): Promise<DocumentationItem> {
-    const after = await this.store.transaction(async (trx) => {
-      const before = await this.lockForTransition(trx, id, spec.workerId, spec.from, spec.now);
-      let attemptCount = before.attempt_count;
-      if (spec.attempt) {
-        attemptCount = await this.finishAttempt(trx, before, spec.workerId, spec.attempt, spec.now);
-      }
-      const after = await trx
-        .updateTable('documentation_items')
-        .set({
-          ...spec.set,
-          attempt_count: attemptCount,
-          claimed_by: null,
-          claim_expires_at: null,
-          updated_at: spec.now,
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (after.state !== before.state) {
-        await trx
-          .insertInto('state_changes')
-          .values({
-            item_id: id,
-            at: spec.now,
-            from_state: before.state,
-            to_state: after.state,
-            actor: spec.actor,
-            reason: spec.reason,
-          })
-          .execute();
-      }
-      return after;
-    });
+    const after = await this.store.transaction((trx) =>
+      spec.from.length === 1
+        ? this.transitionFrom(trx, id, spec.from[0]!, spec)
+        : this.lockAndTransition(trx, id, spec),
+    );
     // After the commit (see beginAttempt): a delivery is journaled before the caller hears of it. Should a
     // power loss take both the commit and this line, the journaled `attempt-begun` still makes the next
     // attempt look in WellSky before sending, so nothing is sent twice.
     if (spec.journal) await this.store.journal?.append(spec.journal(after, spec.now));
+    return after;
+  }
+
+  /**
+   * A transition from one known state (every outcome the worker records): the item's UPDATE checks state
+   * and claim in its WHERE and locks the row, which saves the SELECT … FOR UPDATE of the general path, and
+   * the attempt this worker began is finished by one UPDATE. Only an item without such an open attempt (a
+   * hold decided before any call) takes the longer way of `finishAttempt`.
+   */
+  private async transitionFrom(
+    trx: Transaction<Database>,
+    id: string,
+    from: ItemState,
+    spec: TransitionSpec,
+  ): Promise<DocumentationItem> {
+    let query = trx
+      .updateTable('documentation_items')
+      .set({ ...spec.set, claimed_by: null, claim_expires_at: null, updated_at: spec.now })
+      .where('id', '=', id)
+      .where('state', '=', from);
+    query =
+      spec.workerId === null
+        ? query.where((eb) =>
+            eb.or([
+              eb('claimed_by', 'is', null),
+              eb('claim_expires_at', 'is', null),
+              eb('claim_expires_at', '<=', spec.now),
+            ]),
+          )
+        : query.where('claimed_by', '=', spec.workerId);
+    let after = await query.returningAll().executeTakeFirst();
+    if (!after) {
+      // Refused: the general check says why (and throws).
+      await this.lockForTransition(trx, id, spec.workerId, spec.from, spec.now);
+      throw new TransitionRefusedError(id, 'wrong-state', `item ${id} changed while it was being updated`);
+    }
+    if (spec.attempt) {
+      const attempt = spec.attempt;
+      const finished = await trx
+        .updateTable('attempts')
+        .set((eb) => ({
+          finished_at: spec.now,
+          outcome: attempt.outcome,
+          route: attempt.route ?? eb.ref('route'),
+          http_status: attempt.httpStatus ?? null,
+          error_kind: attempt.errorKind ?? null,
+          message: attempt.message ?? null,
+        }))
+        .where('item_id', '=', id)
+        .where('attempt_no', '=', after.attempt_count)
+        .where('finished_at', 'is', null)
+        .where('worker_id', spec.workerId === null ? 'is' : '=', spec.workerId)
+        .returning('attempt_no')
+        .executeTakeFirst();
+      if (!finished) {
+        const attemptCount = await this.finishAttempt(trx, after, spec.workerId, attempt, spec.now);
+        after = await trx
+          .updateTable('documentation_items')
+          .set({ attempt_count: attemptCount })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      }
+    }
+    if (after.state !== from) {
+      await trx
+        .insertInto('state_changes')
+        .values({
+          item_id: id,
+          at: spec.now,
+          from_state: from,
+          to_state: after.state,
+          actor: spec.actor,
+          reason: spec.reason,
+        })
+        .execute();
+    }
+    return after;
+  }
+
+  /** Any other transition (a person resolving a held, failed or pending item): lock, check, update. */
+  private async lockAndTransition(
+    trx: Transaction<Database>,
+    id: string,
+    spec: TransitionSpec,
+  ): Promise<DocumentationItem> {
+    const before = await this.lockForTransition(trx, id, spec.workerId, spec.from, spec.now);
+    let attemptCount = before.attempt_count;
+    if (spec.attempt) {
+      attemptCount = await this.finishAttempt(trx, before, spec.workerId, spec.attempt, spec.now);
+    }
+    const after = await trx
+      .updateTable('documentation_items')
+      .set({
+        ...spec.set,
+        attempt_count: attemptCount,
+        claimed_by: null,
+        claim_expires_at: null,
+        updated_at: spec.now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (after.state !== before.state) {
+      await trx
+        .insertInto('state_changes')
+        .values({
+          item_id: id,
+          at: spec.now,
+          from_state: before.state,
+          to_state: after.state,
+          actor: spec.actor,
+          reason: spec.reason,
+        })
+        .execute();
+    }
     return after;
   }
 
@@ -730,12 +848,7 @@ export class DocumentationRepo {
   private async closeDanglingAttempts(trx: Transaction<Database>, id: string, now: Date): Promise<void> {
     await trx
       .updateTable('attempts')
-      .set({
-        finished_at: now,
-        outcome: 'unknown',
-        error_kind: 'abandoned',
-        message: 'the worker stopped before recording an outcome',
-      })
+      .set(ABANDONED(now))
       .where('item_id', '=', id)
       .where('finished_at', 'is', null)
       .execute();

@@ -70,6 +70,11 @@ for (const factory of engines) {
         repo.markDelivered(id!, 'w1', { route: 'tasklog', wellskyId: 'T-9', now: at(1002) }),
         (error: Error) => error instanceof TransitionRefusedError && error.reason === 'not-claimant',
       );
+      await assert.rejects(
+        repo.beginAttempt(id!, 'w1', { now: at(1002) }),
+        (error: Error) => error instanceof TransitionRefusedError && error.reason === 'not-claimant',
+      );
+      assert.deepEqual(await repo.attempts(id!), []);
       assert.equal((await repo.get(id!))?.state, 'pending');
     });
 
