@@ -3,11 +3,18 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { Worker } from 'node:worker_threads';
 
 // A fixed-rate HTTP load on a server running in this process, measured the way it matters for latency:
-// the load generator runs in a worker thread (autocannon `workers: 1`), so its own parsing and bookkeeping
-// do not sit on the server's event loop and inflate the very latencies it reports.
+// the load generator runs in a worker thread (load-worker.js), so its own parsing and bookkeeping do not
+// sit on the server's event loop and inflate the very latencies it reports. Requests go out evenly spaced
+// and open-loop (each at its due time, answered or not), latency counted from the due time.
+//
+// Not autocannon (used before 2026-11-30): with a rate, each of its connections sends back-to-back until
+// it has made its share of the second and then waits for the next second, so the server saw a burst at
+// the top of every second; and its coordinated-omission correction is given an expected interval of
+// ceil(1 / per-connection rate) = 1 ms, so every answer slower than 1 ms was also recorded as one sample
+// per millisecond below it — a single 100 ms answer weighed as 100 samples in the percentiles.
 
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -41,6 +48,7 @@ export interface LoadFigures {
 }
 
 const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+const round = (value: number) => Math.round(value * 10) / 10;
 
 /**
  * CPU milliseconds of this process's main thread (Linux: /proc, user + system), else of its event loop's
@@ -65,29 +73,37 @@ export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   const cpuBefore = mainThreadCpuMs();
   delay.enable();
-  const result = await autocannon({
-    url: options.url,
-    workers: 1,
-    connections: options.rate >= 1_000 ? 50 : 10,
-    overallRate: options.rate,
-    duration: options.seconds,
-    headers: options.headers,
-    requests: options.requests.map((r) => ({ ...r })),
-  });
+  const result = await new Promise<{ latencies: number[]; non2xx: number; errors: number }>(
+    (resolve, reject) => {
+      const worker = new Worker(new URL('./load-worker.js', import.meta.url), {
+        workerData: { ...options, connections: options.rate >= 1_000 ? 64 : 16 },
+      });
+      worker.once('message', (message) => {
+        resolve(message);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+    },
+  );
   delay.disable();
   const cpu = mainThreadCpuMs() - cpuBefore;
-  const answered = Math.max(1, result.requests.total);
+  const latencies = result.latencies.sort((x, y) => x - y);
+  const answered = latencies.length + result.non2xx + result.errors;
+  const at = (q: number) =>
+    latencies.length === 0
+      ? Number.NaN
+      : round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!);
   return {
-    requests: result.requests.total,
+    requests: answered,
     'non-2xx': result.non2xx,
     errors: result.errors,
-    'p50 (ms)': result.latency.p50,
-    'p90 (ms)': result.latency.p90,
-    'p99 (ms)': result.latency.p99,
-    'max (ms)': result.latency.max,
+    'p50 (ms)': at(0.5),
+    'p90 (ms)': at(0.9),
+    'p99 (ms)': at(0.99),
+    'max (ms)': round(latencies.at(-1) ?? Number.NaN),
     'loop delay p99 (ms)': ms(delay.percentile(99)),
     'loop delay max (ms)': ms(delay.max),
-    'CPU per request (µs)': Math.round((cpu * 1000) / answered),
+    'CPU per request (µs)': Math.round((cpu * 1000) / Math.max(1, answered)),
     'load avg (1 min)': loadavg()[0]!.toFixed(2),
   };
 }
