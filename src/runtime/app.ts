@@ -15,6 +15,7 @@ import { shareRateBudget } from './budget.ts';
 import { type DocumentationRuntime, documentationRuntime } from './documentation.ts';
 import { type FillRuntime, fillRuntime } from './fill.ts';
 import { type IntakeRuntime, intakeRuntime } from './intake.ts';
+import { collectGarbage } from './memory.ts';
 import { messagingRuntime } from './messaging.ts';
 import { type WatchRuntime, watchRuntime } from './watch.ts';
 
@@ -155,6 +156,8 @@ export class SkybridgeApp {
         `the first sync failed (${describeError(error)}); serving the mirror as last synced, retrying on schedule`,
       );
     }
+    // What the first sync and the mirror's load left behind is released before the service takes work.
+    collectGarbage();
     options.onStep?.('starting the delivery worker and the scheduled sync');
     this.docs.worker?.start();
     await this.messaging.start();
