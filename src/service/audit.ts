@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Store } from '../store/index.ts';
 import type { Database } from '../store/types.ts';
+import { AuditSpool } from './audit-spool.ts';
 
 export interface AuditEntry {
   id: string;
@@ -42,12 +43,19 @@ const BATCH_LIMIT = 1_000;
 export class AuditLog {
   private queue: Waiting[] = [];
   private flushing: Promise<void> | undefined;
+  private spool: Promise<AuditSpool> | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
     /** Told the size of each INSERT once it is committed (tests, the bench's rows-per-INSERT figure). */
     private readonly onBatch?: (rows: number) => void,
+    /**
+     * The embedded service's spool folder (see audit-spool.ts): rows are appended there before the answer
+     * leaves and moved into the table in the background. Without it every row is INSERTed (PostgreSQL,
+     * the CLI, a store lent by the running service).
+     */
+    private readonly spoolDir?: string,
   ) {}
 
   record(entry: {
@@ -65,6 +73,10 @@ export class AuditLog {
       status: entry.status,
       subject_ids: JSON.stringify([...new Set(entry.subjectIds)].slice(0, 500)),
     };
+    if (this.spoolDir !== undefined) {
+      this.spool ??= AuditSpool.open(this.spoolDir, this.store);
+      return this.spool.then((spool) => spool.append(row));
+    }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       this.flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
@@ -77,7 +89,10 @@ export class AuditLog {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, BATCH_LIMIT);
         try {
+          // Without the store's yield-after-each-statement plugin: this is one statement, not a loop of
+          // them, and the turn that plugin would wait out is a turn every audited answer waits too.
           await this.store.db
+            .withoutPlugins()
             .insertInto('audit_log')
             .values(batch.map((w) => w.row))
             .execute();
@@ -94,6 +109,8 @@ export class AuditLog {
   }
 
   async recent(limit = 100): Promise<AuditEntry[]> {
+    // Spooled rows are part of the log: move them in before reading it.
+    if (this.spool) await (await this.spool).move();
     const rows = await this.store.db
       .selectFrom('audit_log')
       .selectAll()
@@ -109,5 +126,12 @@ export class AuditLog {
       status: r.status,
       subjectIds: r.subject_ids,
     }));
+  }
+
+  /** Moves what the spool still holds into the table (the server calls this as it closes). */
+  async close(): Promise<void> {
+    const spool = this.spool;
+    this.spool = undefined;
+    if (spool) await (await spool).close();
   }
 }

@@ -63,6 +63,8 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
       webhookSecret: settings.webhookSecret,
       keys,
       rateLimitPerMinute: settings.rateLimitPerMinute,
+      // Embedded: audit rows go to a spool in the data folder first (see service/audit-spool.ts).
+      ...(app.store.engine === 'pglite' ? { auditSpoolDir: join(settings.dataDir, 'audit-spool') } : {}),
     });
     await server.listen({ port: settings.port, host: settings.host });
   } catch (error) {

@@ -38,6 +38,8 @@ export interface ServerOptions {
   webhookSecret?: string | undefined;
   keys?: KeyRepo;
   auditLog?: AuditLog;
+  /** The embedded store's audit spool folder (see audit-spool.ts), for the default audit log. */
+  auditSpoolDir?: string;
   /** Default: `defaultExtensions` (MCP, dashboard). */
   extensions?: ServiceExtension[];
   version?: string;
@@ -138,7 +140,8 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
     return503OnClosing: true,
   }) as unknown as SkybridgeServer;
   const keys = options.keys ?? new KeyRepo(app.store);
-  const auditLog = options.auditLog ?? new AuditLog(app.store);
+  const auditLog = options.auditLog ?? new AuditLog(app.store, undefined, undefined, options.auditSpoolDir);
+  server.addHook('onClose', () => auditLog.close());
   const metrics = new HttpMetrics(app);
   const webhook = webhookHandler(app, options, server);
   const context: ServiceContext = { app, keys, auditLog };

@@ -27,6 +27,8 @@ export interface AuditLogTable {
   route: string;
   status: number;
   subject_ids: ColumnType<string[], string, string>;
+  /** Rows moved from the embedded store's audit spool: unique, so a replayed spool file adds nothing twice. */
+  entry_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ServiceTables {

@@ -10,6 +10,7 @@ import * as m0008 from './0008_intake.ts';
 import * as m0009 from './0009_rate_budget.ts';
 import * as m0010 from './0010_watch.ts';
 import * as m0011 from './0011_call_out_lease.ts';
+import * as m0012 from './0012_audit_spool.ts';
 
 // In code rather than kysely's FileMigrationProvider: no directory scan at run time, so the list
 // cannot differ between a checkout, a packaged build and tsx. Add new files here, in order.
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009_rate_budget': m0009,
   '0010_watch': m0010,
   '0011_call_out_lease': m0011,
+  '0012_audit_spool': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {
