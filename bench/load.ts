@@ -29,6 +29,8 @@ export interface LoadOptions {
   headers: Record<string, string>;
   /** Sent in turn, over and over (fixed requests: a worker thread cannot run a setup function). */
   requests: LoadRequest[];
+  /** Run first at the same rate, not counted (default 1 s): new connections, cold code. */
+  warmUpSeconds?: number;
 }
 
 export interface LoadFigures {
@@ -71,14 +73,22 @@ function mainThreadCpuMs(): number {
 /** Runs the load for `seconds` at `rate` requests a second and measures this process's event loop. */
 export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  const cpuBefore = mainThreadCpuMs();
-  delay.enable();
+  let cpuBefore = mainThreadCpuMs();
   const result = await new Promise<{ latencies: number[]; non2xx: number; errors: number }>(
     (resolve, reject) => {
       const worker = new Worker(new URL('./load-worker.js', import.meta.url), {
-        workerData: { ...options, connections: options.rate >= 1_000 ? 64 : 16 },
+        workerData: {
+          ...options,
+          connections: options.rate >= 1_000 ? 64 : 16,
+          warmUpSeconds: options.warmUpSeconds ?? 1,
+        },
       });
-      worker.once('message', (message) => {
+      worker.on('message', (message) => {
+        if (message === 'measuring') {
+          cpuBefore = mainThreadCpuMs();
+          delay.enable();
+          return;
+        }
         resolve(message);
         void worker.terminate();
       });

@@ -1,13 +1,13 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Store } from '../store/index.ts';
 import type { Database } from '../store/types.ts';
 
 export type SpooledRow = Insertable<Database['audit_log']> & { entry_id: string };
 
 /** Rows per INSERT when moving: small enough that one statement never holds the event loop for long. */
-const MOVE_CHUNK = 50;
+const MOVE_CHUNK = 25;
 const FILE = /^spool-(\d+)-(\d+)\.jsonl$/;
 
 /**
@@ -23,16 +23,19 @@ const FILE = /^spool-(\d+)-(\d+)\.jsonl$/;
  * Exactly once: each row carries a unique `entry_id` (file number and line), moves use ON CONFLICT DO
  * NOTHING, and a file is deleted only after all its rows are committed — so a crash between the move
  * and the delete, or during the move, replays the file at the next start without doubling a row.
+ *
+ * A move starts a new file for the rows that keep coming and reads the finished one back, rather than
+ * keeping the rows in memory until then: rows held for a second survive the young-generation collections
+ * and are copied by each of them, which cost more than the page-cache read (measured: CPU per request
+ * 319 → 440 µs with rows held, identify at 1,000 req/s).
  */
 export class AuditSpool {
   private fd: number | null = null;
   private file = '';
   private fileNo = 0;
   private line = 0;
-  /** Rows written to the spool and not yet committed to the table, with the file each came from. */
-  private pending: { row: SpooledRow; file: string }[] = [];
-  /** Files whose rows are all pending or moved; deleted once none of theirs is pending. */
-  private files: string[] = [];
+  /** Finished files, oldest first: their rows are still to be committed to the table. */
+  private toMove: string[] = [];
   /** Moves run one after another: a timer's and a reader's never interleave. */
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -50,19 +53,11 @@ export class AuditSpool {
     const spool = new AuditSpool(dir, store);
     mkdirSync(dir, { recursive: true });
     const left = readdirSync(dir)
-      .map((name) => ({ name, match: FILE.exec(name) }))
-      .filter((f) => f.match)
-      .sort((a, b) => Number(a.match![1]) - Number(b.match![1]));
-    for (const { name } of left) {
-      const path = join(dir, name);
-      for (const text of readFileSync(path, 'utf8').split('\n')) {
-        const row = parseLine(text);
-        // A line cut short by the crash was never acknowledged: its write had not returned.
-        if (row) spool.pending.push({ row, file: path });
-      }
-      spool.files.push(path);
-    }
-    spool.fileNo = Math.max(Date.now(), ...left.map((f) => Number(f.match![1]) + 1));
+      .map((name) => ({ name, no: Number(FILE.exec(name)?.[1] ?? Number.NaN) }))
+      .filter((f) => !Number.isNaN(f.no))
+      .sort((a, b) => a.no - b.no);
+    spool.toMove = left.map((f) => join(dir, f.name));
+    spool.fileNo = Math.max(Date.now(), ...left.map((f) => f.no + 1));
     await spool.move();
     spool.startFile();
     const every = options.moveEveryMs ?? 1_000;
@@ -75,46 +70,54 @@ export class AuditSpool {
   append(row: Insertable<Database['audit_log']>): void {
     if (this.fd === null) throw new Error('the audit spool is closed');
     const spooled: SpooledRow = { ...row, entry_id: `${this.fileNo}:${this.line++}` };
-    writeSync(this.fd, `${JSON.stringify(spooled)}\n`);
-    this.pending.push({ row: spooled, file: this.file });
+    try {
+      writeSync(this.fd, `${JSON.stringify(spooled)}\n`);
+    } catch (error) {
+      // The write may have left part of a line: never append after it (a later row would be glued to it).
+      this.startFile();
+      throw error;
+    }
   }
 
-  /** Commits every row appended so far to `audit_log` (then deletes the files fully moved). */
+  /** Commits every row appended so far to `audit_log` (then deletes the files it came from). */
   move(): Promise<void> {
     const run = this.chain.then(() => this.moveNow());
-    // A failed move leaves its rows pending and its files in place; the next one retries them.
+    // A failed move leaves its files in place; the next one (or the next start) retries them.
     this.chain = run.catch(() => undefined);
     return run;
   }
 
   private async moveNow(): Promise<void> {
-    if (this.pending.length > 0 && this.fd !== null && this.pending.at(-1)!.file === this.file) {
-      // New rows go to a new file from here on, so the current one can be deleted once moved.
-      this.startFile();
-    }
-    while (this.pending.length > 0) {
-      const chunk = this.pending.slice(0, MOVE_CHUNK);
-      await this.store.db
-        .insertInto('audit_log')
-        .values(chunk.map((p) => p.row))
-        .onConflict((oc) => oc.column('entry_id').doNothing())
-        .execute();
-      this.pending.splice(0, chunk.length);
-    }
-    const stillNeeded = new Set(this.pending.map((p) => p.file));
-    for (const file of this.files.splice(0)) {
-      if (file === this.file || stillNeeded.has(file)) this.files.push(file);
-      else removeFile(file);
+    // New rows go to a new file from here on, so the current one is finished and can be moved.
+    if (this.fd !== null && this.line > 0) this.startFile();
+    while (this.toMove.length > 0) {
+      const file = this.toMove[0]!;
+      const lines = readFileSync(file, 'utf8').split('\n').filter(isRow);
+      for (let at = 0; at < lines.length; at += MOVE_CHUNK) {
+        // The lines are the rows' JSON already: one parameter, the same statement text for every chunk,
+        // no per-value binding in JavaScript (measured: 66 → 47 µs of CPU per row at 50 rows).
+        await sql`
+          INSERT INTO audit_log (at, key_id, method, route, status, subject_ids, entry_id)
+          SELECT at, key_id, method, route, status, subject_ids::jsonb, entry_id
+          FROM jsonb_to_recordset(${`[${lines.slice(at, at + MOVE_CHUNK).join(',')}]`}::jsonb)
+            AS x(at timestamptz, key_id text, method text, route text, status integer, subject_ids text, entry_id text)
+          ON CONFLICT (entry_id) DO NOTHING
+        `.execute(this.store.db);
+      }
+      removeFile(file);
+      this.toMove.shift();
     }
   }
 
   private startFile(): void {
-    if (this.fd !== null) closeSync(this.fd);
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.toMove.push(this.file);
+    }
     this.fileNo += 1;
     this.line = 0;
     this.file = join(this.dir, `spool-${this.fileNo}-${process.pid}.jsonl`);
     this.fd = openSync(this.file, 'a', 0o600);
-    this.files.push(this.file);
   }
 
   /** Moves what is left and closes the file. */
@@ -125,7 +128,7 @@ export class AuditSpool {
     } finally {
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;
-      if (this.pending.length === 0) for (const file of this.files.splice(0)) removeFile(file);
+      if (this.toMove.length === 0) removeFile(this.file);
     }
   }
 }
@@ -139,12 +142,16 @@ function removeFile(path: string): void {
   }
 }
 
-function parseLine(text: string): SpooledRow | undefined {
-  if (text.trim() === '') return undefined;
+/**
+ * A whole row. A line cut short by a crash (or a failed write) was never acknowledged — its write had
+ * not returned — and is skipped.
+ */
+function isRow(text: string): boolean {
+  if (text.trim() === '') return false;
   try {
-    const row = JSON.parse(text) as SpooledRow;
-    return typeof row.entry_id === 'string' && typeof row.route === 'string' ? row : undefined;
+    const row = JSON.parse(text) as Partial<SpooledRow>;
+    return typeof row.entry_id === 'string' && typeof row.route === 'string';
   } catch {
-    return undefined;
+    return false;
   }
 }
