@@ -16,7 +16,7 @@ import { type BenchSection, SMALL } from '../section.ts';
 // start` runs without WellSky credentials) and with the simulator in a process of its own (as the real
 // WellSky would be). Each run is preceded by an unreported warm-up.
 const SIZE = SMALL ? { caregivers: 50, clients: 120 } : { caregivers: 600, clients: 1500 };
-const SECONDS = SMALL ? 3 : 15;
+const SECONDS = SMALL ? 10 : 15;
 const WARM_UP_SECONDS = SMALL ? 2 : 5;
 const IDENTIFY_RATES = [300, 1_000];
 const NOTE_RATE = SMALL ? 50 : 100;
