@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import { TransitionRefusedError } from './errors.ts';
 import { buildItemRow, type SubmitInput } from './item-input.ts';
 import type { JournalItem, JournalRecord } from './journal.ts';
@@ -633,16 +633,93 @@ export class DocumentationRepo {
   }
 
   private async transition(id: string, spec: TransitionSpec): Promise<DocumentationItem> {
-    const after = await this.store.transaction((trx) =>
-      spec.from.length === 1
-        ? this.transitionFrom(trx, id, spec.from[0]!, spec)
-        : this.lockAndTransition(trx, id, spec),
-    );
+    const after =
+      (spec.from.length === 1 && spec.attempt
+        ? await this.finishBegunAttempt(id, spec.from[0]!, spec, spec.attempt)
+        : undefined) ??
+      (await this.store.transaction((trx) =>
+        spec.from.length === 1
+          ? this.transitionFrom(trx, id, spec.from[0]!, spec)
+          : this.lockAndTransition(trx, id, spec),
+      ));
     // After the commit (see beginAttempt): a delivery is journaled before the caller hears of it. Should a
     // power loss take both the commit and this line, the journaled `attempt-begun` still makes the next
     // attempt look in WellSky before sending, so nothing is sent twice.
     if (spec.journal) await this.store.journal?.append(spec.journal(after, spec.now));
     return after;
+  }
+
+  /**
+   * The worker's usual outcome in one statement, hence atomic without a transaction: the item is updated
+   * only if it is in `from`, the caller may change it and the caller's attempt is open; that attempt is
+   * finished and the history row written in the same statement. Undefined when any of this does not hold:
+   * the caller then takes the transaction below, which refuses with the reason or records the attempt.
+   */
+  private async finishBegunAttempt(
+    id: string,
+    from: ItemState,
+    spec: TransitionSpec,
+    attempt: NonNullable<TransitionSpec['attempt']>,
+  ): Promise<DocumentationItem | undefined> {
+    const workerOp = spec.workerId === null ? 'is' : '=';
+    return this.db
+      .with('item', (db) =>
+        db
+          .updateTable('documentation_items')
+          .set({ ...spec.set, claimed_by: null, claim_expires_at: null, updated_at: spec.now })
+          .where('id', '=', id)
+          .where('state', '=', from)
+          .where((eb) => claimCheck(eb, spec.workerId, spec.now))
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('attempts')
+                .select('attempts.id')
+                .whereRef('attempts.item_id', '=', 'documentation_items.id')
+                .whereRef('attempts.attempt_no', '=', 'documentation_items.attempt_count')
+                .where('attempts.finished_at', 'is', null)
+                .where('attempts.worker_id', workerOp, spec.workerId),
+            ),
+          )
+          .returningAll(),
+      )
+      .with('finished', (db) =>
+        db
+          .updateTable('attempts')
+          .from('item')
+          .set((eb) => ({
+            finished_at: spec.now,
+            outcome: attempt.outcome,
+            route: attempt.route ?? eb.ref('attempts.route'),
+            http_status: attempt.httpStatus ?? null,
+            error_kind: attempt.errorKind ?? null,
+            message: attempt.message ?? null,
+          }))
+          .whereRef('attempts.item_id', '=', 'item.id')
+          .whereRef('attempts.attempt_no', '=', 'item.attempt_count')
+          .where('attempts.finished_at', 'is', null)
+          .where('attempts.worker_id', workerOp, spec.workerId),
+      )
+      .with('history', (db) =>
+        db
+          .insertInto('state_changes')
+          .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
+          .expression(
+            db
+              .selectFrom('item')
+              .select((eb) => [
+                'item.id',
+                sql<Date>`${spec.now}::timestamptz`.as('at'),
+                eb.val(from).as('from_state'),
+                'item.state',
+                eb.val(spec.actor).as('actor'),
+                eb.val(spec.reason).as('reason'),
+              ])
+              .where('item.state', '<>', from),
+          ),
+      )
+      .selectFrom('item')
+      .selectAll()
+      .executeTakeFirst();
   }
 
   /**
@@ -657,22 +734,15 @@ export class DocumentationRepo {
     from: ItemState,
     spec: TransitionSpec,
   ): Promise<DocumentationItem> {
-    let query = trx
+    const query = trx
       .updateTable('documentation_items')
       .set({ ...spec.set, claimed_by: null, claim_expires_at: null, updated_at: spec.now })
       .where('id', '=', id)
       .where('state', '=', from);
-    query =
-      spec.workerId === null
-        ? query.where((eb) =>
-            eb.or([
-              eb('claimed_by', 'is', null),
-              eb('claim_expires_at', 'is', null),
-              eb('claim_expires_at', '<=', spec.now),
-            ]),
-          )
-        : query.where('claimed_by', '=', spec.workerId);
-    let after = await query.returningAll().executeTakeFirst();
+    let after = await query
+      .where((eb) => claimCheck(eb, spec.workerId, spec.now))
+      .returningAll()
+      .executeTakeFirst();
     if (!after) {
       // Refused: the general check says why (and throws).
       await this.lockForTransition(trx, id, spec.workerId, spec.from, spec.now);
@@ -853,6 +923,21 @@ export class DocumentationRepo {
       .where('finished_at', 'is', null)
       .execute();
   }
+}
+
+/** The caller may change the item: it holds the claim, or (no worker) nobody holds a live one. */
+function claimCheck(
+  eb: ExpressionBuilder<Database, 'documentation_items'>,
+  workerId: string | null,
+  now: Date,
+) {
+  return workerId === null
+    ? eb.or([
+        eb('documentation_items.claimed_by', 'is', null),
+        eb('documentation_items.claim_expires_at', 'is', null),
+        eb('documentation_items.claim_expires_at', '<=', now),
+      ])
+    : eb('documentation_items.claimed_by', '=', workerId);
 }
 
 function attemptError(outcome: AttemptOutcome, error: ErrorInfo): NonNullable<TransitionSpec['attempt']> {
