@@ -57,15 +57,27 @@ class Names {
   }
 }
 
-/** Row numbers grouped by a key (compressed sparse rows): group g is `items[offsets[g] … offsets[g+1])`. */
+/**
+ * Row numbers grouped by a key (compressed sparse rows): group g is `items[first(g) … end(g))`, and `at[k]`
+ * the time of `items[k]` when the rows were grouped in time order (a binary search then reads one array).
+ */
 class Groups {
   private constructor(
     private readonly offsets: Int32Array,
     readonly items: Int32Array,
+    readonly at: Float64Array,
   ) {}
 
-  /** Groups `rows` (in that order, kept within each group) by `keyOf`; a key of NONE leaves the row out. */
-  static of(rows: ArrayLike<number>, keyOf: (row: number) => number, groups: number): Groups {
+  /**
+   * Groups `rows` (in that order, kept within each group) by `keyOf`; a key of NONE leaves the row out.
+   * `times`: the rows' times, copied beside the items.
+   */
+  static of(
+    rows: ArrayLike<number>,
+    keyOf: (row: number) => number,
+    groups: number,
+    times?: Float64Array,
+  ): Groups {
     const offsets = new Int32Array(groups + 1);
     for (let i = 0; i < rows.length; i++) {
       const key = keyOf(rows[i]!);
@@ -74,36 +86,43 @@ class Groups {
     for (let g = 0; g < groups; g++) offsets[g + 1]! += offsets[g]!;
     const next = offsets.slice(0, groups);
     const items = new Int32Array(offsets[groups]!);
+    const at = new Float64Array(times ? items.length : 0);
     for (let i = 0; i < rows.length; i++) {
-      const key = keyOf(rows[i]!);
-      if (key !== NONE) items[next[key]!++] = rows[i]!;
+      const row = rows[i]!;
+      const key = keyOf(row);
+      if (key === NONE) continue;
+      const k = next[key]!++;
+      items[k] = row;
+      if (times) at[k] = times[row]!;
     }
-    return new Groups(offsets, items);
+    return new Groups(offsets, items, at);
   }
 
-  static empty(): Groups {
-    return new Groups(new Int32Array(1), new Int32Array(0));
+  /** Where group g starts in `items`; an unknown group (NONE, or none this size) is empty. */
+  first(g: number): number {
+    return g < 0 || g + 1 >= this.offsets.length ? 0 : this.offsets[g]!;
   }
 
-  /** Where group g starts and ends in `items`; an unknown group (NONE, or none this size) is empty. */
-  range(g: number): [number, number] {
-    if (g < 0 || g + 1 >= this.offsets.length) return [0, 0];
-    return [this.offsets[g]!, this.offsets[g + 1]!];
+  end(g: number): number {
+    return g < 0 || g + 1 >= this.offsets.length ? 0 : this.offsets[g + 1]!;
   }
 
-  size(g: number): number {
-    const [from, to] = this.range(g);
-    return to - from;
+  /** The groups holding at least one row. */
+  nonEmpty(): number[] {
+    const out: number[] = [];
+    for (let g = 0; g + 1 < this.offsets.length; g++)
+      if (this.offsets[g + 1]! > this.offsets[g]!) out.push(g);
+    return out;
   }
 }
 
-/** First position in `items[from, to)` whose time is ≥ `value`, the items being sorted by that time. */
-function lowerBound(items: Int32Array, from: number, to: number, times: Float64Array, value: number): number {
+/** First position in `at[from, to)` holding a time ≥ `value` (`at` sorted there). */
+function lowerBound(at: Float64Array, from: number, to: number, value: number): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (times[items[mid]!]! < value) lo = mid + 1;
+    if (at[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -158,6 +177,8 @@ export class ScheduleIndex {
     private readonly occurrencesByAppointment: Groups,
     /** Per caregiver, their live (assigned, not cancelled) occurrences by start. */
     private readonly slots: Groups,
+    /** The caregivers (people numbers) with at least one live occurrence. */
+    private readonly scheduled: number[],
     /** The longest shift: how far before a window a shift may start and still reach into it. */
     private readonly longestMs: number,
     private readonly visits: Visits,
@@ -243,6 +264,12 @@ export class ScheduleIndex {
     const occByStart = orderBy(nOcc, occ.start);
     const visitsByClockIn = orderBy(nVisits, visits.clockIn);
     const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+    const slots = Groups.of(
+      occByStart,
+      (i) => (live(i) ? occ.caregiver[i]! : NONE),
+      people.list.length,
+      occ.start,
+    );
     return new ScheduleIndex(
       pool,
       tags,
@@ -251,7 +278,8 @@ export class ScheduleIndex {
       statuses,
       occ,
       Groups.of(identity(nOcc), (i) => occ.appointment[i]!, appointments.list.length),
-      Groups.of(occByStart, (i) => (live(i) ? occ.caregiver[i]! : NONE), people.list.length),
+      slots,
+      slots.nonEmpty(),
       longestMs,
       visits,
       Groups.of(identity(nVisits), (i) => visits.appointment[i]!, appointments.list.length),
@@ -259,11 +287,13 @@ export class ScheduleIndex {
         visitsByClockIn,
         (i) => (visits.caregiver[i] === NONE ? NONE : visits.client[i]!),
         people.list.length,
+        visits.clockIn,
       ),
       Groups.of(
         visitsByClockIn,
         (i) => (visits.appointment[i] === NONE ? NONE : visits.caregiver[i]!),
         people.list.length,
+        visits.clockIn,
       ),
       lastSyncedAt,
     );
@@ -304,17 +334,23 @@ export class ScheduleIndex {
     };
   }
 
-  private isExcept(except: ShiftInterval | undefined, i: number): boolean {
-    return (
-      except !== undefined &&
-      this.occ.start[i] === except.start.getTime() &&
-      this.appointments.list[this.occ.appointment[i]!] === except.appointmentId
-    );
+  /** The occurrence a scope leaves out, as (appointment number, start); NONE when none or unknown. */
+  private excepted(scope: Scope): { appointment: number; start: number } {
+    const except = scope.except;
+    return except
+      ? { appointment: this.appointments.find(except.appointmentId), start: except.start.getTime() }
+      : { appointment: NONE, start: Number.NaN };
+  }
+
+  /** People numbers of the caregivers asked for (NONE for one the index does not know), else all scheduled. */
+  private scoped(scope: Scope): number[] {
+    return scope.caregiverIds ? scope.caregiverIds.map((id) => this.people.find(id)) : this.scheduled;
   }
 
   /** Every stored occurrence of this shift, by start. */
   occurrencesOf(appointmentId: string): OccurrenceColumns[] {
-    const [from, to] = this.occurrencesByAppointment.range(this.appointments.find(appointmentId));
+    const g = this.appointments.find(appointmentId);
+    const [from, to] = [this.occurrencesByAppointment.first(g), this.occurrencesByAppointment.end(g)];
     const out: OccurrenceColumns[] = [];
     for (let k = from; k < to; k++) out.push(this.occurrence(this.occurrencesByAppointment.items[k]!));
     return out;
@@ -327,7 +363,8 @@ export class ScheduleIndex {
   visitOf(o: Pick<OccurrenceColumns, 'appointment_id' | 'start_at' | 'end_at'>): VisitColumns | undefined {
     const from = o.start_at.getTime() - EARLY_MS;
     const to = o.end_at.getTime();
-    const [first, last] = this.visitsByAppointment.range(this.appointments.find(o.appointment_id));
+    const g = this.appointments.find(o.appointment_id);
+    const [first, last] = [this.visitsByAppointment.first(g), this.visitsByAppointment.end(g)];
     for (let k = first; k < last; k++) {
       const v = this.visitsByAppointment.items[k]!;
       const t = this.visits.clockIn[v]!;
@@ -349,97 +386,95 @@ export class ScheduleIndex {
     };
   }
 
-  /** The caregivers asked for, else every caregiver holding a live shift, with their slot range. */
-  private *scoped(scope: Scope): Iterable<[string, number, number]> {
-    if (scope.caregiverIds) {
-      for (const id of scope.caregiverIds) yield [id, ...this.slots.range(this.people.find(id))];
-      return;
-    }
-    for (let g = 0; g < this.people.list.length; g++)
-      if (this.slots.size(g) > 0) yield [this.people.list[g]!, ...this.slots.range(g)];
-  }
-
   busy(from: Date, to: Date, scope: Scope = {}): Map<string, ShiftInterval[]> {
     const lo = from.getTime();
     const hi = to.getTime();
-    const { items } = this.slots;
+    const { items, at } = this.slots;
+    const except = this.excepted(scope);
     const out = new Map<string, ShiftInterval[]>();
-    for (const [id, first, last] of this.scoped(scope)) {
+    for (const g of this.scoped(scope)) {
+      const first = this.slots.first(g);
       const found: ShiftInterval[] = [];
       // Shifts starting before `to`, walking back while one could still reach past `from`.
       for (
-        let k = lowerBound(items, first, last, this.occ.start, hi) - 1;
-        k >= first && this.occ.start[items[k]!]! > lo - this.longestMs;
+        let k = lowerBound(at, first, this.slots.end(g), hi) - 1;
+        k >= first && at[k]! > lo - this.longestMs;
         k--
       ) {
         const i = items[k]!;
-        if (this.occ.end[i]! > lo && !this.isExcept(scope.except, i)) found.push(this.interval(i));
+        if (
+          this.occ.end[i]! > lo &&
+          !(this.occ.appointment[i] === except.appointment && at[k] === except.start)
+        )
+          found.push(this.interval(i));
       }
-      if (found.length > 0) out.set(id, found.reverse());
+      if (found.length > 0) out.set(this.people.list[g]!, found.reverse());
     }
     return out;
   }
 
   hoursStarting(from: Date, to: Date, scope: Scope = {}): Map<string, number> {
-    const { items } = this.slots;
+    const { items, at } = this.slots;
+    const except = this.excepted(scope);
     const out = new Map<string, number>();
-    for (const [id, first, last] of this.scoped(scope)) {
+    for (const g of this.scoped(scope)) {
+      const first = this.slots.first(g);
+      const last = this.slots.end(g);
       let ms = 0;
       let any = false;
-      const end = lowerBound(items, first, last, this.occ.start, to.getTime());
-      for (let k = lowerBound(items, first, last, this.occ.start, from.getTime()); k < end; k++) {
+      const end = lowerBound(at, first, last, to.getTime());
+      for (let k = lowerBound(at, first, end, from.getTime()); k < end; k++) {
         const i = items[k]!;
-        if (this.isExcept(scope.except, i)) continue;
-        ms += this.occ.end[i]! - this.occ.start[i]!;
+        if (this.occ.appointment[i] === except.appointment && at[k] === except.start) continue;
+        ms += this.occ.end[i]! - at[k]!;
         any = true;
       }
-      if (any) out.set(id, ms / 3_600_000);
+      if (any) out.set(this.people.list[g]!, ms / 3_600_000);
     }
     return out;
   }
 
   visitsWithClient(clientId: string, from: Date, to: Date): Map<string, Date[]> {
-    const { items } = this.clientVisits;
-    const [first, last] = this.clientVisits.range(this.people.find(clientId));
+    const { items, at } = this.clientVisits;
+    const g = this.people.find(clientId);
     const out = new Map<string, Date[]>();
-    const end = lowerBound(items, first, last, this.visits.clockIn, to.getTime());
-    for (let k = lowerBound(items, first, last, this.visits.clockIn, from.getTime()); k < end; k++) {
-      const v = items[k]!;
-      push(out, this.people.list[this.visits.caregiver[v]!]!, new Date(this.visits.clockIn[v]!));
-    }
+    const end = lowerBound(at, this.clientVisits.first(g), this.clientVisits.end(g), to.getTime());
+    for (let k = lowerBound(at, this.clientVisits.first(g), end, from.getTime()); k < end; k++)
+      push(out, this.people.list[this.visits.caregiver[items[k]!]!]!, new Date(at[k]!));
     return out;
   }
 
   attendance(caregiverIds: string[], from: Date, to: Date): Map<string, AttendedShift[]> {
     const out = new Map<string, AttendedShift[]>();
-    const slots = this.slots.items;
-    const visits = this.caregiverVisits.items;
-    const clockIn = this.visits.clockIn;
+    const slots = this.slots;
+    const visits = this.caregiverVisits;
+    const until = to.getTime();
     for (const id of caregiverIds) {
-      const person = this.people.find(id);
-      const [first, last] = this.slots.range(person);
-      const [firstVisit, lastVisit] = this.caregiverVisits.range(person);
+      const g = this.people.find(id);
+      const last = slots.end(g);
+      const firstVisit = visits.first(g);
+      const lastVisit = visits.end(g);
       const attended: AttendedShift[] = [];
-      for (let k = lowerBound(slots, first, last, this.occ.start, from.getTime()); k < last; k++) {
-        const i = slots[k]!;
-        const startMs = this.occ.start[i]!;
+      for (let k = lowerBound(slots.at, slots.first(g), last, from.getTime()); k < last; k++) {
+        const i = slots.items[k]!;
+        const startMs = slots.at[k]!;
         const endMs = this.occ.end[i]!;
-        if (startMs >= to.getTime()) break;
-        if (endMs >= to.getTime()) continue;
-        let clockedIn: Date | null = null;
-        for (
-          let j = lowerBound(visits, firstVisit, lastVisit, clockIn, startMs - EARLY_MS);
-          j < lastVisit;
-          j++
-        ) {
-          const v = visits[j]!;
-          if (clockIn[v]! >= endMs) break;
-          if (this.visits.appointment[v] === this.occ.appointment[i]) {
-            clockedIn = new Date(clockIn[v]!);
+        if (startMs >= until) break;
+        if (endMs >= until) continue;
+        let clockIn: Date | null = null;
+        for (let j = lowerBound(visits.at, firstVisit, lastVisit, startMs - EARLY_MS); j < lastVisit; j++) {
+          if (visits.at[j]! >= endMs) break;
+          if (this.visits.appointment[visits.items[j]!] === this.occ.appointment[i]) {
+            clockIn = new Date(visits.at[j]!);
             break;
           }
         }
-        attended.push({ ...this.interval(i), clockIn: clockedIn });
+        attended.push({
+          appointmentId: this.appointments.list[this.occ.appointment[i]!]!,
+          start: new Date(startMs),
+          end: new Date(endMs),
+          clockIn,
+        });
       }
       if (attended.length > 0) out.set(id, attended);
     }
