@@ -18,7 +18,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PREFIX = 'skybridge-tests-';
 
 /** Whether process `pid` is still running (EPERM: it is, as another user's). */
-function alive(pid) {
+export function alive(pid) {
   try {
     process.kill(pid, 0);
     return true;

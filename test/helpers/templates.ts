@@ -61,6 +61,12 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/**
+ * Where PGlite templates are kept: scripts/run-tests.js moves the tests' temporary folder into memory for
+ * one run and names the lasting one here, so a template still serves many runs.
+ */
+const templatesDir = () => process.env['SKYBRIDGE_TEST_TEMPLATES'] || tmpdir();
+
 let pgliteTemplate: Promise<string> | undefined;
 
 /**
@@ -69,10 +75,10 @@ let pgliteTemplate: Promise<string> | undefined;
  */
 export function pgliteTemplateDir(): Promise<string> {
   pgliteTemplate ??= (async () => {
-    const home = join(tmpdir(), `skybridge-test-template-${templateKey()}`);
+    const home = join(templatesDir(), `skybridge-test-template-${templateKey()}`);
     const ready = join(home, 'pglite');
     if (await exists(ready)) return ready;
-    const build = await mkdtemp(join(tmpdir(), 'skybridge-test-template-build-'));
+    const build = await mkdtemp(join(templatesDir(), 'skybridge-test-template-build-'));
     try {
       const store = await openStore({ dataDir: build, env: {}, warn: quiet });
       await store.close();
