@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, buildTests, removeTestBuild } from './test-build.js';
+import { alive, buildTests, removeAbandoned, removeTestBuild } from './test-build.js';
 import { needs, prepare, testFiles } from './test-setup.js';
 
 const filter = process.argv.slice(2);
@@ -48,6 +48,7 @@ function memoryTmpdir() {
 }
 const runTmp = memoryTmpdir();
 if (runTmp) {
+  removeAbandoned(); // on disk, where buildTests no longer looks
   process.env.SKYBRIDGE_TEST_TEMPLATES ??= tmpdir();
   process.env.TMPDIR = runTmp;
 }

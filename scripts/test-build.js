@@ -27,12 +27,15 @@ export function alive(pid) {
   }
 }
 
-/** Removes the folders of runs that ended without removing theirs (killed, or the machine stopped). */
-function removeAbandoned() {
-  for (const name of readdirSync(tmpdir())) {
+/**
+ * Removes the folders of runs that ended without removing theirs (killed, or the machine stopped) from
+ * `dir`: the temporary folder, and also the disk's when run-tests.js has moved the run's into memory.
+ */
+export function removeAbandoned(dir = tmpdir()) {
+  for (const name of readdirSync(dir)) {
     const pid = Number(name.slice(PREFIX.length));
     if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid > 0 && !alive(pid))
-      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+      rmSync(join(dir, name), { recursive: true, force: true });
   }
 }
 
