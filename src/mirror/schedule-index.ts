@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { AttendedShift, CaregiverProfile, ShiftInterval } from '../operations/ports.ts';
 import type { Database, ShiftRow, VisitRow } from '../store/index.ts';
+import { SHIFT_COLUMNS } from './shifts.ts';
 
 // What replacement ranking reads, held in memory and rebuilt with the mirror's other indexes after each
 // sync: per caregiver their live shifts sorted by start (overlaps, weekly hours, attendance), per client
@@ -519,19 +520,7 @@ async function loadShifts(
   const out: ShiftNumbers[] = [];
   let after: { appointmentId: string; start: Date } | undefined;
   for (;;) {
-    let q = db
-      .selectFrom('shifts')
-      .select([
-        'appointment_id',
-        'start_at',
-        'end_at',
-        'client_id',
-        'caregiver_id',
-        'status',
-        'is_open',
-        'synced_at',
-        'removed_at',
-      ]);
+    let q = db.selectFrom('shifts').select([...SHIFT_COLUMNS, 'removed_at']);
     if (after) {
       const { appointmentId, start } = after;
       q = q.where((eb) => eb(eb.refTuple('appointment_id', 'start_at'), '>', eb.tuple(appointmentId, start)));

@@ -79,6 +79,21 @@ interface TransitionSpec {
   now: Date;
 }
 
+/**
+ * The columns that close an attempt with its outcome; `keptRoute` is the attempt's own route column (as the
+ * statement names it), kept when the outcome names none.
+ */
+function attemptOutcome<R>(attempt: NonNullable<TransitionSpec['attempt']>, now: Date, keptRoute: R) {
+  return {
+    finished_at: now,
+    outcome: attempt.outcome,
+    route: attempt.route ?? keptRoute,
+    http_status: attempt.httpStatus ?? null,
+    error_kind: attempt.errorKind ?? null,
+    message: attempt.message ?? null,
+  };
+}
+
 /** How an attempt a worker began and never finished is closed. */
 const ABANDONED = (now: Date) => ({
   finished_at: now,
@@ -686,14 +701,7 @@ export class DocumentationRepo {
         db
           .updateTable('attempts')
           .from('item')
-          .set((eb) => ({
-            finished_at: spec.now,
-            outcome: attempt.outcome,
-            route: attempt.route ?? eb.ref('attempts.route'),
-            http_status: attempt.httpStatus ?? null,
-            error_kind: attempt.errorKind ?? null,
-            message: attempt.message ?? null,
-          }))
+          .set((eb) => attemptOutcome(attempt, spec.now, eb.ref('attempts.route')))
           .whereRef('attempts.item_id', '=', 'item.id')
           .whereRef('attempts.attempt_no', '=', 'item.attempt_count')
           .where('attempts.finished_at', 'is', null)
@@ -752,14 +760,7 @@ export class DocumentationRepo {
       const attempt = spec.attempt;
       const finished = await trx
         .updateTable('attempts')
-        .set((eb) => ({
-          finished_at: spec.now,
-          outcome: attempt.outcome,
-          route: attempt.route ?? eb.ref('route'),
-          http_status: attempt.httpStatus ?? null,
-          error_kind: attempt.errorKind ?? null,
-          message: attempt.message ?? null,
-        }))
+        .set((eb) => attemptOutcome(attempt, spec.now, eb.ref('route')))
         .where('item_id', '=', id)
         .where('attempt_no', '=', after.attempt_count)
         .where('finished_at', 'is', null)

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { reportCallOut } from '../../src/operations/callout.ts';
-import { FillEngine } from '../../src/operations/fill/index.ts';
+import { type CampaignView, FillEngine } from '../../src/operations/fill/index.ts';
 import { operationsOf } from '../../src/runtime/operations.ts';
 import type { EngineFactory, TestEngine } from '../helpers/stores.ts';
 import { type FillScenario, fillScenario } from './fixture.ts';
@@ -22,6 +22,20 @@ export function fillCases(factory: EngineFactory) {
       await s?.app.store.close();
       await engine?.dispose();
     });
+
+    /**
+     * The texted caregivers with no other offer waiting (their YES is this shift's), and among them `w`, one
+     * who holds no won shift elsewhere (so a later "can't" from them is a back-out, not a question).
+     */
+    async function soleOfferHolders(campaign: CampaignView) {
+      const winners = new Set((await s.app.fills.service.list()).map((f) => f.winnerCaregiverId));
+      const sent: string[] = [];
+      for (const o of campaign.offers)
+        if (o.state === 'sent' && (await s.app.fills.engine.repo.pendingFor(o.caregiverId)).length === 1)
+          sent.push(o.caregiverId);
+      const w = sent.find((id) => !winners.has(id))!;
+      return { sent, w };
+    }
 
     test('an open shift is offered in waves; the first YES is assigned in WellSky and read back; everyone hears the outcome', async () => {
       const shift = s.open[0]!;
@@ -384,14 +398,7 @@ export function fillCases(factory: EngineFactory) {
       const fills = s.app.fills.service;
       const shift = s.open[8]!;
       const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
-      // Caregivers with no other offer waiting (their YES is this shift's), and the one who backs out holds
-      // no other won shift (then "can't" would be a question for a person).
-      const winners = new Set((await fills.list()).map((f) => f.winnerCaregiverId));
-      const sent: string[] = [];
-      for (const o of campaign.offers)
-        if (o.state === 'sent' && (await s.app.fills.engine.repo.pendingFor(o.caregiverId)).length === 1)
-          sent.push(o.caregiverId);
-      const w = sent.find((id) => !winners.has(id))!;
+      const { sent, w } = await soleOfferHolders(campaign);
       const [no, late, ...rest] = sent.filter((id) => id !== w) as [string, string, ...string[]];
       assert.ok(rest.length >= 1);
       const texts = async (id: string, purpose: string) =>
@@ -451,12 +458,7 @@ export function fillCases(factory: EngineFactory) {
       const fills = s.app.fills.service;
       const shift = s.open[9]!;
       const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
-      const winners = new Set((await fills.list()).map((f) => f.winnerCaregiverId));
-      const sent: string[] = [];
-      for (const o of campaign.offers)
-        if (o.state === 'sent' && (await s.app.fills.engine.repo.pendingFor(o.caregiverId)).length === 1)
-          sent.push(o.caregiverId);
-      const w = sent.find((id) => !winners.has(id))!;
+      const { sent, w } = await soleOfferHolders(campaign);
       const others = sent.filter((id) => id !== w);
       assert.ok(others.length >= 1);
       const offersTo = async (id: string) =>

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { SkybridgeApp } from '../../src/runtime/app.ts';
 import { KeyRepo } from '../../src/service/keys.ts';
-import { buildServer } from '../../src/service/server.ts';
 import { serviceSettings } from '../../src/service/settings.ts';
-import { launchChromium } from '../helpers/chromium.ts';
+import { pageProblems, serveToChromium } from '../helpers/chromium.ts';
 import { pgliteEngine } from '../helpers/stores.ts';
 import { ManualClock } from './fixture.ts';
 
@@ -52,13 +49,7 @@ describe('the fills page in Chromium', async () => {
   await app.runSync();
 
   const { token } = await new KeyRepo(store).create('office', 'admin');
-  const http = buildServer(app, { logger: false });
-  await http.listen({ port: 0, host: '127.0.0.1' });
-  after(() => http.close());
-  const base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
-  const browser = await launchChromium();
-  after(() => browser.close());
-  await mkdir('artifacts', { recursive: true });
+  const { base, browser } = await serveToChromium(app);
 
   test('served under the strict Content-Security-Policy, with no inline script or style', async () => {
     const answer = await fetch(`${base}/dashboard/fills`);
@@ -101,11 +92,7 @@ describe('the fills page in Chromium', async () => {
   test('fill from the page and answer YES on the demo phone: what WellSky allows is what the page shows', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     after(() => page.close());
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    const problems = pageProblems(page);
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`${r.status()} ${new URL(r.url()).pathname}`);
     });

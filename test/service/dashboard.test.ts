@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { KeyRepo } from '../../src/service/keys.ts';
-import { buildServer } from '../../src/service/server.ts';
-import { launchChromium } from '../helpers/chromium.ts';
+import { pageProblems, serveToChromium } from '../helpers/chromium.ts';
 import { visitsOf } from '../helpers/docs.ts';
 import { pgliteEngine } from '../helpers/stores.ts';
 import { smallApp } from './mcp-helpers.ts';
@@ -43,10 +40,7 @@ describe('staff dashboard in Chromium', async () => {
 
   // The real service, as `npm start` builds it (API, MCP, dashboard, security headers), on this app.
   const { token: KEY } = await new KeyRepo(store).create('office', 'admin');
-  const http = buildServer(app, { logger: false });
-  await http.listen({ port: 0, host: '127.0.0.1' });
-  after(() => http.close());
-  const base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
+  const { base, browser } = await serveToChromium(app);
   const api = async (method: 'GET' | 'POST', path: string, body?: object) => {
     const answer = await fetch(`${base}${path}`, {
       method,
@@ -72,9 +66,6 @@ describe('staff dashboard in Chromium', async () => {
     date: DateTime.fromJSDate(upcoming.start_at, { zone: app.timezone }).toISODate(),
     reason: 'sick',
   });
-  const browser = await launchChromium();
-  after(() => browser.close());
-  await mkdir('artifacts', { recursive: true });
 
   test('the fixture is what the page is tested against', () => {
     assert.equal(noVisit.item.state, 'held');
@@ -98,11 +89,7 @@ describe('staff dashboard in Chromium', async () => {
   test('at 1280×800: sign in, held first with reasons, retry and resolve change the state', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     after(() => page.close());
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
-    });
-    page.on('pageerror', (e) => violations.push(e.message));
+    const violations = pageProblems(page);
     await page.goto(`${base}/dashboard`);
     const source = await page.content();
     assert.doesNotMatch(source, /Newman|Fell asleep|weekend hours/, 'no agency data in the page itself');

@@ -143,6 +143,14 @@ describe('journal file', () => {
   });
 });
 
+const note = (key: string) => ({
+  idempotencyKey: key,
+  kind: 'client-note' as const,
+  occurredAt: '2025-03-01T12:00:00Z',
+  clientId: 'p-1',
+  text: `note ${key}`,
+});
+
 describe('journal replay into the embedded store', () => {
   let engine: TestEngine;
   let store: Store;
@@ -152,14 +160,6 @@ describe('journal replay into the embedded store', () => {
   after(async () => {
     await store?.close().catch(() => undefined);
     await engine?.dispose();
-  });
-
-  const note = (key: string) => ({
-    idempotencyKey: key,
-    kind: 'client-note' as const,
-    occurredAt: '2025-03-01T12:00:00Z',
-    clientId: 'p-1',
-    text: `note ${key}`,
   });
 
   it('restores acknowledged items, deliveries and in-flight attempts the store lost', async () => {
@@ -287,14 +287,6 @@ describe('journal flushes of the documentation pipeline', () => {
   after(async () => {
     await store?.close().catch(() => undefined);
     await engine?.dispose();
-  });
-
-  const note = (key: string) => ({
-    idempotencyKey: key,
-    kind: 'client-note' as const,
-    occurredAt: '2025-03-01T12:00:00Z',
-    clientId: 'p-1',
-    text: `note ${key}`,
   });
 
   it('journals submits made together with one write and one flush, before any of them resolves', async () => {

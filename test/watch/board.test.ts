@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { KeyRepo } from '../../src/service/keys.ts';
 import { createMcpServer } from '../../src/service/mcp/server.ts';
-import { buildServer } from '../../src/service/server.ts';
-import { launchChromium } from '../helpers/chromium.ts';
+import { serveToChromium } from '../helpers/chromium.ts';
 import { postgresEngine } from '../helpers/stores.ts';
 import { call, newClient } from '../service/mcp-helpers.ts';
 import { at, buildWatchScenario } from './scenario.ts';
@@ -36,13 +33,7 @@ describe('office board in Chromium', async () => {
   const { campaign } = await s.app.fills.service.start({ shiftId: openShift, date: '2026-02-12' });
 
   const { token } = await new KeyRepo(store).create('office', 'read');
-  const http = buildServer(s.app, { logger: false });
-  await http.listen({ port: 0, host: '127.0.0.1' });
-  after(() => http.close());
-  const base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
-  const browser = await launchChromium();
-  after(() => browser.close());
-  await mkdir('artifacts', { recursive: true });
+  const { base, browser } = await serveToChromium(s.app);
 
   test('shows the late shift with what the watch did, the open shift with its fill, and charts with data', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
