@@ -46,7 +46,7 @@ async function measureSetup(setup: Setup) {
       app.store,
       undefined,
       (rows) => batches.push(rows),
-      app.store.engine === 'pglite' ? join(dataDir, 'audit-spool') : undefined,
+      app.store.engine === 'pglite' ? { dir: join(dataDir, 'audit-spool') } : undefined,
     ),
     extensions: [],
   });

@@ -55,7 +55,7 @@ export class AuditLog {
      * leaves and moved into the table in the background. Without it every row is INSERTed (PostgreSQL,
      * the CLI, a store lent by the running service).
      */
-    private readonly spoolDir?: string,
+    private readonly spooled?: { dir: string; moveEveryMs?: number },
   ) {}
 
   record(entry: {
@@ -73,8 +73,9 @@ export class AuditLog {
       status: entry.status,
       subject_ids: JSON.stringify([...new Set(entry.subjectIds)].slice(0, 500)),
     };
-    if (this.spoolDir !== undefined) {
-      this.spool ??= AuditSpool.open(this.spoolDir, this.store);
+    if (this.spooled !== undefined) {
+      const { dir, ...options } = this.spooled;
+      this.spool ??= AuditSpool.open(dir, this.store, options);
       return this.spool.then((spool) => spool.append(row));
     }
     return new Promise<void>((resolve, reject) => {

@@ -140,7 +140,14 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
     return503OnClosing: true,
   }) as unknown as SkybridgeServer;
   const keys = options.keys ?? new KeyRepo(app.store);
-  const auditLog = options.auditLog ?? new AuditLog(app.store, undefined, undefined, options.auditSpoolDir);
+  const auditLog =
+    options.auditLog ??
+    new AuditLog(
+      app.store,
+      undefined,
+      undefined,
+      options.auditSpoolDir === undefined ? undefined : { dir: options.auditSpoolDir },
+    );
   server.addHook('onClose', () => auditLog.close());
   const metrics = new HttpMetrics(app);
   const webhook = webhookHandler(app, options, server);

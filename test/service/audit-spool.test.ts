@@ -37,7 +37,8 @@ const spoolLines = async (dir: string) => {
 
 test('a spooled read is on disk when its record resolves, and the log shows it when read', async () => {
   const { store, dir } = await setUp();
-  const log = new AuditLog(store, () => AT, undefined, dir);
+  // No timed move during the test: it checks where the row is before the log is read.
+  const log = new AuditLog(store, () => AT, undefined, { dir, moveEveryMs: 3_600_000 });
 
   await log.record(read(1));
   // Not yet moved (the timer moves once a second), yet already written where a restart finds it.
@@ -85,7 +86,7 @@ test('a spool that cannot be written fails the read instead of answering it unau
   const { store, dir } = await setUp();
   const notAFolder = join(dir, 'file');
   await writeFile(notAFolder, 'x');
-  const log = new AuditLog(store, () => AT, undefined, notAFolder);
+  const log = new AuditLog(store, () => AT, undefined, { dir: notAFolder });
   await assert.rejects(log.record(read(1)));
   assert.deepEqual(await tableRows(store), []);
 });
