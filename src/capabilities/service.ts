@@ -18,6 +18,8 @@ export interface CapabilityChange {
 export class CapabilityService {
   private readonly repo: CapabilityRepo;
   private cache: Map<string, CapabilityStatus> | undefined;
+  /** When the oldest row of the matrix was measured, as last read (ms); undefined: not read or empty. */
+  private oldestCheck: number | undefined;
   /** From the last refresh: whether WellSky accepts WELLSKY_AGENCY_ID for these credentials (null: unknown). */
   agencyIdMatches: boolean | null = null;
 
@@ -57,6 +59,7 @@ export class CapabilityService {
     }));
     await this.repo.saveCapabilities(rows);
     this.cache = undefined;
+    this.oldestCheck = undefined;
     const changes: CapabilityChange[] = [];
     for (const row of rows) {
       const previous = before.get(row.capabilityId);
@@ -83,13 +86,19 @@ export class CapabilityService {
       },
     ]);
     this.cache = undefined;
+    this.oldestCheck = undefined;
   }
 
-  /** True when the matrix was never measured or is older than `maxAgeMs`. */
+  /**
+   * True when the matrix was never measured or is older than `maxAgeMs`. The delivery worker asks before
+   * every batch, so a "fresh" answer comes from the last reading: another process can only have made the
+   * matrix fresher since. A "stale" one is read again before it is believed.
+   */
   async isStale(maxAgeMs: number, now = new Date()): Promise<boolean> {
+    const fresh = (oldest: number | undefined) => oldest !== undefined && now.getTime() - oldest <= maxAgeMs;
+    if (fresh(this.oldestCheck)) return false;
     const rows = await this.repo.loadCapabilities();
-    if (rows.length === 0) return true;
-    const oldest = Math.min(...rows.map((r) => r.checkedAt.getTime()));
-    return now.getTime() - oldest > maxAgeMs;
+    this.oldestCheck = rows.length === 0 ? undefined : Math.min(...rows.map((r) => r.checkedAt.getTime()));
+    return !fresh(this.oldestCheck);
   }
 }

@@ -184,11 +184,34 @@ export class DocumentationRepo {
     }
     const leaders = [...first.values()];
     return this.store.transaction(async (trx) => {
+      // One statement: the new rows and, for each row really inserted, its first history row.
       const inserted = await trx
-        .insertInto('documentation_items')
-        .values(leaders.map((w) => itemRowFromJournal(w.row)))
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returningAll()
+        .with('item', (db) =>
+          db
+            .insertInto('documentation_items')
+            .values(leaders.map((w) => itemRowFromJournal(w.row)))
+            .onConflict((oc) => oc.column('idempotency_key').doNothing())
+            .returningAll(),
+        )
+        .with('history', (db) =>
+          db
+            .insertInto('state_changes')
+            .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
+            .expression((eb) =>
+              eb
+                .selectFrom('item')
+                .select((item) => [
+                  'item.id',
+                  'item.created_at',
+                  sql<null>`null::text`.as('from_state'),
+                  'item.state',
+                  item.fn.coalesce('item.source', sql<string>`'submit'`).as('actor'),
+                  'item.state_reason',
+                ]),
+            ),
+        )
+        .selectFrom('item')
+        .selectAll()
         .execute();
       const created = new Map(inserted.map((item) => [item.idempotency_key, item]));
       // A key already stored, or a concurrent submit of it won; on PostgreSQL this read sees its commit.
@@ -208,22 +231,6 @@ export class DocumentationRepo {
       }
       const fresh = leaders.filter((w) => created.has(w.row.idempotency_key));
       if (fresh.length > 0) {
-        await trx
-          .insertInto('state_changes')
-          .values(
-            fresh.map((w) => {
-              const item = created.get(w.row.idempotency_key)!;
-              return {
-                item_id: item.id,
-                at: w.now,
-                from_state: null,
-                to_state: item.state,
-                actor: item.source ?? 'submit',
-                reason: item.state_reason,
-              };
-            }),
-          )
-          .execute();
         // Inside the transaction: if the flush fails, nothing is committed and the callers get the error.
         await this.store.journal?.appendMany(
           fresh.map((w) => ({ v: 1, type: 'submit', at: w.now.toISOString(), item: w.row })),

@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { StoreConfigError } from './errors.ts';
+import { PgliteThread } from './pglite-thread.ts';
 import type { Database } from './types.ts';
 
 export interface PgliteEngine {
@@ -84,7 +84,7 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
     );
   }
   const unlock = await lockDataDir(dataDir, variable);
-  let lite: PGlite;
+  let thread: PgliteThread;
   const startParams = [...PGlite.defaultStartParams, ...PGLITE_MEMORY];
   // V8 re-compiles PostgreSQL's hot WebAssembly functions with its optimising compiler, and the process
   // keeps about 60 MB from doing so; the baseline compiler's code runs our small queries as fast (measured:
@@ -93,7 +93,7 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
   setFlagsFromString('--liftoff-only');
   try {
     await createApart(pgliteDir, startParams);
-    lite = await PGlite.create(pgliteDir, { startParams });
+    thread = await PgliteThread.open(pgliteDir, startParams);
   } catch (error) {
     await unlock();
     throw new StoreConfigError(
@@ -102,9 +102,14 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
         `in ${join(dataDir, 'journal')} restores every acknowledged item it still holds.`,
     );
   }
-  // idleTimeoutMillis 0: the adapter shares one connection object; there is nothing to gain from
-  // the pool closing and reopening it.
-  const pool = new pg.Pool({ ...createPgConfig(lite), max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
+  // idleTimeoutMillis 0: there is one connection object; nothing is gained by closing and reopening it.
+  const pool = new pg.Pool({
+    connection: thread.connection,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    idleTimeoutMillis: 0,
+  } as pg.PoolConfig);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -112,7 +117,7 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
     async close() {
       try {
         await db.destroy();
-        await lite.close();
+        await thread.close();
       } finally {
         await unlock();
       }

@@ -10,7 +10,6 @@ import { type ApplyCounts, applyJournalRecords } from './journal-apply.ts';
 import { type CompactionReport, compactJournal } from './journal-compaction.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './types.ts';
-import { YieldAfterEachStatement } from './yield-plugin.ts';
 
 export type StoreEngine = 'pglite' | 'postgres';
 
@@ -137,7 +136,9 @@ async function openPgliteStore(
         ? await compactJournal(engine.db, journal, engine.pgliteDir)
         : null;
     const openJournal = journal;
-    const db = engine.db.withPlugin(new YieldAfterEachStatement());
+    // No yield between statements is needed: PGlite answers from its own thread (store/pglite-thread.ts),
+    // so every statement is a turn of the event loop.
+    const db = engine.db;
     return {
       db,
       engine: 'pglite',

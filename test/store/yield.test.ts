@@ -8,8 +8,8 @@ test('embedded store: a loop of statements lets timers and requests run between 
   const store = await fixture.open();
   after(() => store.close());
 
-  // A timer due at once must not wait for a whole loop of statements (PGlite answers without any I/O,
-  // so without a yield the loop would hold the event loop until its last statement).
+  // A timer due at once must not wait for a whole loop of statements (PGlite in the main thread answered
+  // without any I/O, so the loop held the event loop until its last statement; it now runs in a thread).
   let done = 0;
   let firedAfter: number | undefined;
   setTimeout(() => {
