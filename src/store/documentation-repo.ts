@@ -175,76 +175,94 @@ export class DocumentationRepo {
     }
   }
 
-  /** One transaction: the new rows, their first history rows, their journal lines (one flush), then commit. */
-  private insertBatch(batch: PendingSubmit[]): Promise<SubmitResult[]> {
+  /** One transaction: the new rows with their first history rows, and their journal lines (one flush), then commit. */
+  private async insertBatch(batch: PendingSubmit[]): Promise<SubmitResult[]> {
     // Two submits of one key in a batch: the first is inserted (or found), the others get the same item.
     const first = new Map<string, PendingSubmit>();
     for (const waiting of batch) {
       if (!first.has(waiting.row.idempotency_key)) first.set(waiting.row.idempotency_key, waiting);
     }
     const leaders = [...first.values()];
-    return this.store.transaction(async (trx) => {
-      // One statement: the new rows and, for each row really inserted, its first history row.
-      const inserted = await trx
-        .with('item', (db) =>
-          db
-            .insertInto('documentation_items')
-            .values(leaders.map((w) => itemRowFromJournal(w.row)))
-            .onConflict((oc) => oc.column('idempotency_key').doNothing())
-            .returningAll(),
-        )
-        .with('history', (db) =>
-          db
-            .insertInto('state_changes')
-            .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
-            .expression((eb) =>
-              eb
-                .selectFrom('item')
-                .select((item) => [
-                  'item.id',
-                  'item.created_at',
-                  sql<null>`null::text`.as('from_state'),
-                  'item.state',
-                  item.fn.coalesce('item.source', sql<string>`'submit'`).as('actor'),
-                  'item.state_reason',
-                ]),
-            ),
-        )
-        .selectFrom('item')
-        .selectAll()
-        .execute();
-      const created = new Map(inserted.map((item) => [item.idempotency_key, item]));
-      // A key already stored, or a concurrent submit of it won; on PostgreSQL this read sees its commit.
-      const conflicted = leaders.filter((w) => !created.has(w.row.idempotency_key));
-      const winners = new Map<string, DocumentationItem>();
-      if (conflicted.length > 0) {
-        const rows = await trx
-          .selectFrom('documentation_items')
-          .selectAll()
-          .where(
-            'idempotency_key',
-            'in',
-            conflicted.map((w) => w.row.idempotency_key),
+    const journal = this.store.journal;
+    // The journal lines go to the disk while the rows are inserted (the flush no longer waits for the
+    // insert, nor the insert for the flush), and the commit waits for both: a failed flush still commits
+    // nothing. Lines written for rows that then were not stored are cancelled by a `void` record.
+    const flushed = journal?.appendMany(
+      leaders.map((w) => ({ v: 1, type: 'submit', at: w.now.toISOString(), item: w.row }) as const),
+    );
+    // Awaited inside the transaction; this only keeps a failure that comes first from going unhandled.
+    flushed?.catch(() => undefined);
+    const voidLines = (ids: string[]): JournalRecord[] =>
+      ids.map((id) => ({ v: 1, type: 'void', at: this.clock().toISOString(), id }));
+    let outcome: { results: SubmitResult[]; notStored: string[] };
+    try {
+      outcome = await this.store.transaction(async (trx) => {
+        // One statement: the new rows and, for each row really inserted, its first history row.
+        const inserted = await trx
+          .with('item', (db) =>
+            db
+              .insertInto('documentation_items')
+              .values(leaders.map((w) => itemRowFromJournal(w.row)))
+              .onConflict((oc) => oc.column('idempotency_key').doNothing())
+              .returningAll(),
           )
+          .with('history', (db) =>
+            db
+              .insertInto('state_changes')
+              .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
+              .expression((eb) =>
+                eb
+                  .selectFrom('item')
+                  .select((item) => [
+                    'item.id',
+                    'item.created_at',
+                    sql<null>`null::text`.as('from_state'),
+                    'item.state',
+                    item.fn.coalesce('item.source', sql<string>`'submit'`).as('actor'),
+                    'item.state_reason',
+                  ]),
+              ),
+          )
+          .selectFrom('item')
+          .selectAll()
           .execute();
-        for (const row of rows) winners.set(row.idempotency_key, row);
-      }
-      const fresh = leaders.filter((w) => created.has(w.row.idempotency_key));
-      if (fresh.length > 0) {
-        // Inside the transaction: if the flush fails, nothing is committed and the callers get the error.
-        await this.store.journal?.appendMany(
-          fresh.map((w) => ({ v: 1, type: 'submit', at: w.now.toISOString(), item: w.row })),
-        );
-      }
-      return batch.map((waiting) => {
-        const key = waiting.row.idempotency_key;
-        const item = created.get(key);
-        if (item) return { item, created: first.get(key) === waiting };
-        const winner = winners.get(key);
-        if (!winner) throw new Error(`submit: key ${key} conflicted but no row was found`);
-        return { item: winner, created: false };
+        const created = new Map(inserted.map((item) => [item.idempotency_key, item]));
+        // A key already stored, or a concurrent submit of it won; on PostgreSQL this read sees its commit.
+        const conflicted = leaders.filter((w) => !created.has(w.row.idempotency_key));
+        const winners = new Map<string, DocumentationItem>();
+        if (conflicted.length > 0) {
+          const rows = await trx
+            .selectFrom('documentation_items')
+            .selectAll()
+            .where(
+              'idempotency_key',
+              'in',
+              conflicted.map((w) => w.row.idempotency_key),
+            )
+            .execute();
+          for (const row of rows) winners.set(row.idempotency_key, row);
+        }
+        await flushed;
+        const results = batch.map((waiting) => {
+          const key = waiting.row.idempotency_key;
+          const item = created.get(key);
+          if (item) return { item, created: first.get(key) === waiting };
+          const winner = winners.get(key);
+          if (!winner) throw new Error(`submit: key ${key} conflicted but no row was found`);
+          return { item: winner, created: false };
+        });
+        const notStored = leaders.filter((w) => !created.has(w.row.idempotency_key)).map((w) => w.row.id);
+        return { results, notStored };
       });
-    });
+    } catch (error) {
+      // Not acknowledged: a replay must not bring these rows back. Best effort: the caller gets the error.
+      if (journal) await journal.appendMany(voidLines(leaders.map((w) => w.row.id))).catch(() => undefined);
+      throw error;
+    }
+    // Their key was taken: the lines carry ids that were never stored (a replay would skip them anyway).
+    if (journal && outcome.notStored.length > 0)
+      void journal.appendMany(voidLines(outcome.notStored)).catch(() => undefined);
+    return outcome.results;
   }
 
   get(id: string): Promise<DocumentationItem | undefined> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { JournalItem, JournalRecord } from './journal.ts';
+import { cancelledSubmits, type JournalItem, type JournalRecord } from './journal.ts';
 import type { Database } from './types.ts';
 
 export interface ApplyCounts {
@@ -22,8 +22,10 @@ export async function applyJournalRecords(
   records: JournalRecord[],
 ): Promise<ApplyCounts> {
   const counts: ApplyCounts = { restored: 0, deliveriesRestored: 0, verificationsRestored: 0 };
-  for (const record of records) {
+  const cancelled = cancelledSubmits(records);
+  for (const [index, record] of records.entries()) {
     if (record.type === 'submit') {
+      if (cancelled.has(index)) continue;
       const inserted = await db
         .insertInto('documentation_items')
         .values(itemRowFromJournal(record.item))

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { fsyncTree } from './fsync-tree.ts';
-import type { Journal, JournalRecord } from './journal.ts';
+import { cancelledSubmits, type Journal, type JournalRecord } from './journal.ts';
 import { applyJournalRecords } from './journal-apply.ts';
 import type { Database } from './types.ts';
 
@@ -54,9 +54,17 @@ export async function compactJournal(
         .execute();
       for (const row of rows) delivered.add(row.id);
     }
-    const keep: JournalRecord[] = records.filter(
-      (r) => !delivered.has(r.type === 'submit' ? r.item.id : r.id),
-    );
+    // A cancelled submit was never acknowledged; the void records that cancelled them go with them.
+    const cancelled = cancelledSubmits(records);
+    const cancelledIds = new Set<string>();
+    for (const index of cancelled) {
+      const record = records[index];
+      if (record?.type === 'submit') cancelledIds.add(record.item.id);
+    }
+    const keep: JournalRecord[] = records.filter((r, index) => {
+      if (cancelled.has(index) || (r.type === 'void' && cancelledIds.has(r.id))) return false;
+      return !delivered.has(r.type === 'submit' ? r.item.id : r.id);
+    });
 
     await sql`CHECKPOINT`.execute(conn);
     await fsyncTree(pgliteDir);

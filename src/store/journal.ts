@@ -10,12 +10,15 @@ import type { NewDocumentationItemRow } from './types.ts';
  * - `attempt-begun`: a worker is about to call WellSky (after a loss, the next attempt must look
  *   for the marker in WellSky before sending again);
  * - `delivered`: WellSky has it, with its id (after a loss, do not send it a second time).
+ * - `void`: the `submit` records of this id written before it were never acknowledged (the insert they
+ *   were written beside failed, or the idempotency key was already taken): a replay must not restore them.
  * Other changes (claims, retries, holds) may roll back after a power loss; that repeats work, which
  * the `attempt-begun` record makes safe.
  */
 export type JournalRecord =
   | { v: 1; type: 'submit'; at: string; item: JournalItem }
   | { v: 1; type: 'attempt-begun'; at: string; id: string; attemptNo: number; workerId: string }
+  | { v: 1; type: 'void'; at: string; id: string }
   | {
       v: 1;
       type: 'delivered';
@@ -221,4 +224,20 @@ export class Journal {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/**
+ * The positions of `submit` records that a later `void` record of the same id cancels: a replay skips
+ * them and compaction drops them (with the `void` records that did the cancelling).
+ */
+export function cancelledSubmits(records: readonly JournalRecord[]): Set<number> {
+  const lastVoid = new Map<string, number>();
+  records.forEach((record, index) => {
+    if (record.type === 'void') lastVoid.set(record.id, index);
+  });
+  const cancelled = new Set<number>();
+  records.forEach((record, index) => {
+    if (record.type === 'submit' && (lastVoid.get(record.item.id) ?? -1) > index) cancelled.add(index);
+  });
+  return cancelled;
 }

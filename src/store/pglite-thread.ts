@@ -130,6 +130,10 @@ export class ThreadedPgliteConnection extends EventEmitter {
   submittedNamedStatements = {};
   private outgoing: Buffer[] = [];
   private inFlight = 0;
+  /** The transaction status of the last ReadyForQuery: I idle, T in a transaction, E in a failed one. */
+  private status = 'I';
+  private deferredBegin: Buffer | undefined;
+  private skipReplies = 0;
   private broken: Error | undefined;
 
   constructor(private readonly worker: Worker) {
@@ -156,6 +160,23 @@ export class ThreadedPgliteConnection extends EventEmitter {
   unref(): void {}
 
   query(text: string): void {
+    // A BEGIN outside a transaction cannot fail, so it is not a round trip of its own: it is answered here
+    // and goes to the database in front of the transaction's first statement, whose call then carries
+    // both (one fewer wait on the thread per transaction; submit is one, issue #11 item 6).
+    if (
+      this.status === 'I' &&
+      this.inFlight === 0 &&
+      this.outgoing.length === 0 &&
+      /^\s*begin\s*;?\s*$/i.test(text)
+    ) {
+      this.deferredBegin = serialize.query(text);
+      this.status = 'T';
+      process.nextTick(() => {
+        this.emit('commandComplete', { name: 'commandComplete', text: 'BEGIN' });
+        this.emit('readyForQuery', { name: 'readyForQuery', status: 'T' });
+      });
+      return;
+    }
     this.send(serialize.query(text));
   }
   parse(query: Parameters<typeof serialize.parse>[0]): void {
@@ -209,7 +230,10 @@ export class ThreadedPgliteConnection extends EventEmitter {
   }
 
   private post(): void {
-    const bytes = Buffer.concat(this.outgoing);
+    const begin = this.deferredBegin;
+    this.deferredBegin = undefined;
+    if (begin) this.skipReplies += 1;
+    const bytes = Buffer.concat(begin ? [begin, ...this.outgoing] : this.outgoing);
     this.outgoing = [];
     // Like PGlite in-process, an idle database does not keep the process alive; a statement in flight does.
     if (this.inFlight === 0) this.worker.ref();
@@ -219,7 +243,19 @@ export class ThreadedPgliteConnection extends EventEmitter {
 
   private receive(replies: Reply[]): void {
     this.inFlight -= 1;
+    let skipping = false;
+    if (this.skipReplies > 0) {
+      this.skipReplies -= 1;
+      skipping = true;
+    }
     for (const reply of replies) {
+      // The deferred BEGIN's own replies were given already: they end at its ReadyForQuery.
+      if (skipping) {
+        if (reply.name === 'readyForQuery') skipping = false;
+        else if (reply.name === 'notice') this.emit('notice', reply);
+        continue;
+      }
+      if (reply.name === 'readyForQuery') this.status = (reply as { status?: string }).status ?? 'I';
       if (reply.__databaseError) {
         const error = new DatabaseError(reply.message ?? 'database error', 0, 'error');
         Object.assign(error, reply.fields);

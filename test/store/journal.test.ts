@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { type FileOps, nodeFileOps } from '../../src/store/file-ops.ts';
 import { DocumentationRepo, type JournalRecord, type Store } from '../../src/store/index.ts';
 import { Journal } from '../../src/store/journal.ts';
@@ -266,6 +267,39 @@ describe('journal replay into the embedded store', () => {
     store = await engine.open();
     assert.equal(store.replay?.restored, 2);
     assert.deepEqual(await new DocumentationRepo(store).getByKey('lost'), lost);
+    await store.close();
+  });
+
+  it('does not bring back a submit whose insert failed after its line was written', async () => {
+    store = await engine.open({ compactJournalAtOpen: false });
+    // The line goes to the disk beside the insert, so a refused insert leaves a line behind.
+    await sql`CREATE FUNCTION refuse_note() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.idempotency_key = 'refused' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`.execute(
+      store.db,
+    );
+    await sql`CREATE TRIGGER refuse_note BEFORE INSERT ON documentation_items
+      FOR EACH ROW EXECUTE FUNCTION refuse_note()`.execute(store.db);
+    await assert.rejects(new DocumentationRepo(store).submit(note('refused')), /refused by the test/);
+    const { records } = await store.journal!.readAll();
+    const line = records.find((r) => r.type === 'submit' && r.item.idempotency_key === 'refused');
+    assert.ok(line?.type === 'submit', 'the submit line was written');
+    assert.ok(
+      records.some((r) => r.type === 'void' && r.id === line.item.id),
+      'and cancelled by a void line',
+    );
+    await sql`DROP TRIGGER refuse_note ON documentation_items`.execute(store.db);
+    await store.close();
+
+    store = await engine.open({ compactJournalAtOpen: false });
+    assert.equal(await new DocumentationRepo(store).getByKey('refused'), undefined, 'replay skips it');
+    await store.close();
+    store = await engine.open();
+    assert.equal(await new DocumentationRepo(store).getByKey('refused'), undefined);
+    const after = (await store.journal!.readAll()).records;
+    assert.ok(
+      !after.some((r) => (r.type === 'submit' ? r.item.id : r.id) === line.item.id),
+      'compaction drops the cancelled line and its void line',
+    );
     await store.close();
   });
 
