@@ -233,12 +233,20 @@ export class ThreadedPgliteConnection extends EventEmitter {
     const begin = this.deferredBegin;
     this.deferredBegin = undefined;
     if (begin) this.skipReplies += 1;
-    const bytes = Buffer.concat(begin ? [begin, ...this.outgoing] : this.outgoing);
+    const parts = begin ? [begin, ...this.outgoing] : this.outgoing;
+    // A buffer of its own, moved to the thread rather than copied (Buffer.concat may hand out a slice of
+    // Node's shared pool, which postMessage must copy whole).
+    const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      bytes.set(part, offset);
+      offset += part.length;
+    }
     this.outgoing = [];
     // Like PGlite in-process, an idle database does not keep the process alive; a statement in flight does.
     if (this.inFlight === 0) this.worker.ref();
     this.inFlight += 1;
-    this.worker.postMessage({ type: 'exec', bytes });
+    this.worker.postMessage({ type: 'exec', bytes }, [bytes.buffer]);
   }
 
   private receive(replies: Reply[]): void {
