@@ -128,7 +128,9 @@ export const serviceLatencySection: BenchSection = {
     } finally {
       await apart.stop();
     }
-    console.log(`agency: ${SIZE.caregivers} caregivers / ${SIZE.clients} clients; ${SECONDS} s or 500 answers per row, whichever is longer`);
+    console.log(
+      `agency: ${SIZE.caregivers} caregivers / ${SIZE.clients} clients; ${SECONDS} s or 500 answers per row, whichever is longer`,
+    );
     console.table(rows);
   },
 };
