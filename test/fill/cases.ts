@@ -24,16 +24,40 @@ export function fillCases(factory: EngineFactory) {
     });
 
     /**
-     * The texted caregivers with no other offer waiting (their YES is this shift's), and among them `w`, one
-     * who holds no won shift elsewhere (so a later "can't" from them is a back-out, not a question).
+     * A campaign for `shift` that leaves out everyone who won a shift in an earlier case, so whoever it texts
+     * holds no won shift elsewhere (a later "can't" from them is a back-out of this one, not a question of
+     * which). Left in, the earlier winners can take every place in the first wave: they rank first for every
+     * open shift (nearest, ties by id), and one of them is whichever of the 50 simultaneous YESes got
+     * through first, which differs from run to run.
+     */
+    async function startWithoutWinners(shift: { id: string; date: string }) {
+      const winners = (await s.app.fills.service.list()).flatMap((f) =>
+        f.winnerCaregiverId ? [f.winnerCaregiverId] : [],
+      );
+      const { campaignId, created } = await s.app.fills.engine.start(
+        { shiftId: shift.id, date: shift.date },
+        { origin: 'request', exclude: winners },
+      );
+      assert.equal(created, true);
+      const campaign = await s.app.fills.service.require(campaignId);
+      assert.ok(
+        !campaign.offers.some((o) => winners.includes(o.caregiverId)),
+        `no offer to an earlier winner (${winners.join(', ')}): ${JSON.stringify(campaign.offers)}`,
+      );
+      return campaign;
+    }
+
+    /**
+     * The caregivers a campaign from `startWithoutWinners` texted who have no other offer waiting (their YES
+     * is this shift's), and `w`, the first of them.
      */
     async function soleOfferHolders(campaign: CampaignView) {
-      const winners = new Set((await s.app.fills.service.list()).map((f) => f.winnerCaregiverId));
       const sent: string[] = [];
       for (const o of campaign.offers)
         if (o.state === 'sent' && (await s.app.fills.engine.repo.pendingFor(o.caregiverId)).length === 1)
           sent.push(o.caregiverId);
-      const w = sent.find((id) => !winners.has(id))!;
+      const w = sent[0]!;
+      assert.ok(w, `a texted caregiver with only this offer waiting: ${JSON.stringify(campaign.offers)}`);
       return { sent, w };
     }
 
@@ -231,11 +255,12 @@ export function fillCases(factory: EngineFactory) {
     test('the winner backs out: unassigned in WellSky, the campaign resumes without them', async () => {
       const fills = s.app.fills.service;
       const shift = s.open[4]!;
-      const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
-      const winners = new Set((await fills.list()).map((f) => f.winnerCaregiverId));
-      const [w, x] = campaign.offers
-        .filter((o) => o.state === 'sent' && !winners.has(o.caregiverId))
-        .map((o) => o.caregiverId) as [string, string];
+      const campaign = await startWithoutWinners(shift);
+      const [w, x] = campaign.offers.filter((o) => o.state === 'sent').map((o) => o.caregiverId) as [
+        string,
+        string,
+      ];
+      assert.ok(w && x, `two caregivers texted: ${JSON.stringify(campaign.offers)}`);
       const wYes = await s.app.messaging.receive({ from: s.phoneOf(w), text: 'yes' });
       assert.equal(wYes.message.action, 'accepted');
       assert.equal((await fills.require(campaign.id)).state, 'filled');
@@ -397,7 +422,7 @@ export function fillCases(factory: EngineFactory) {
     test('after a back-out the campaign offers the shift again to those whose offers the fill withdrew, not to those who said NO nor the one who backed out', async () => {
       const fills = s.app.fills.service;
       const shift = s.open[8]!;
-      const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
+      const campaign = await startWithoutWinners(shift);
       const { sent, w } = await soleOfferHolders(campaign);
       const [no, late, ...rest] = sent.filter((id) => id !== w) as [string, string, ...string[]];
       assert.ok(rest.length >= 1);
@@ -457,7 +482,7 @@ export function fillCases(factory: EngineFactory) {
     test('killed after a back-out re-opened the withdrawn offers, before texting them: the next advance texts each once', async () => {
       const fills = s.app.fills.service;
       const shift = s.open[9]!;
-      const { campaign } = await fills.start({ shiftId: shift.id, date: shift.date });
+      const campaign = await startWithoutWinners(shift);
       const { sent, w } = await soleOfferHolders(campaign);
       const others = sent.filter((id) => id !== w);
       assert.ok(others.length >= 1);
