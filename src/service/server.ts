@@ -13,6 +13,7 @@ import { IntakeError } from '../documentation/intake.ts';
 import { OperationError } from '../operations/errors.ts';
 import type { SkybridgeApp } from '../runtime/app.ts';
 import { TransitionRefusedError } from '../store/errors.ts';
+import { servingRequest } from '../store/request-lane.ts';
 import { createWebhookHandler, type WebhookHandler } from '../sync/webhooks.ts';
 import { apiRoutes } from './api/index.ts';
 import { type ApiRoute, fastifyPath, type HandlerContext } from './api/route.ts';
@@ -360,7 +361,8 @@ function registerApiRoute(server: FastifyInstance, route: ApiRoute, context: Ser
         request,
         reply,
       };
-      const answer = await route.handler(ctx);
+      // The embedded store serves a request's statements before queued background work's.
+      const answer = await servingRequest(() => route.handler(ctx));
       const status = answer.status ?? 200;
       // Written before the answer leaves: a read the log does not hold is a read that did not happen.
       if (route.audited) {

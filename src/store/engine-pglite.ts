@@ -9,6 +9,7 @@ import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { StoreConfigError } from './errors.ts';
 import { PgliteThread } from './pglite-thread.ts';
+import { RequestFirstPool } from './request-lane.ts';
 import type { Database } from './types.ts';
 
 export interface PgliteEngine {
@@ -110,7 +111,7 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
     max: 1,
     idleTimeoutMillis: 0,
   } as pg.PoolConfig);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new RequestFirstPool(pool) }) });
   return {
     db,
     pgliteDir,

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { RequestFirstPool, servingRequest } from '../../src/store/request-lane.ts';
+import { pgliteEngine, TEST_DATABASE_URL } from '../helpers/stores.ts';
+
+test('embedded store: a request waiting for the connection goes before background work queued earlier', async () => {
+  const fixture = await pgliteEngine.create();
+  after(() => fixture.dispose());
+  const store = await fixture.open();
+  after(() => store.close());
+
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => {
+    held = resolve;
+  });
+  const transaction = store.db.transaction().execute(async (trx) => {
+    await sql`SELECT 1`.execute(trx);
+    held();
+    await released;
+  });
+  await holding;
+  const order: string[] = [];
+  const background = [1, 2, 3].map((n) =>
+    sql`SELECT ${n}::int AS n`.execute(store.db).then(() => order.push(`background ${n}`)),
+  );
+  const request = servingRequest(() => sql`SELECT 4 AS n`.execute(store.db)).then(() =>
+    order.push('request'),
+  );
+  release();
+  await Promise.all([transaction, request, ...background]);
+  assert.deepEqual(order, ['request', 'background 1', 'background 2', 'background 3']);
+});
+
+test('a background caller that has waited 50 ms goes before requests that came later', async () => {
+  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+  let clock = 0;
+  const lanes = new RequestFirstPool(pool, () => clock);
+  after(() => lanes.end());
+  const order: string[] = [];
+  const first = await lanes.connect();
+  const background = lanes.connect().then((client) => {
+    order.push('background');
+    client.release();
+  });
+  clock += 60;
+  const request = servingRequest(() => lanes.connect()).then((client) => {
+    order.push('request');
+    client.release();
+  });
+  first.release();
+  await Promise.all([background, request]);
+  assert.deepEqual(order, ['background', 'request']);
+  const fresh = await lanes.connect();
+  assert.equal(
+    (await fresh.query('SELECT 1 AS one')).rows[0].one,
+    1,
+    'the connection is handed on, not lost',
+  );
+  fresh.release();
+});
