@@ -906,14 +906,7 @@ export class DocumentationRepo {
     attempt: NonNullable<TransitionSpec['attempt']>,
     now: Date,
   ): Promise<number> {
-    const values = {
-      finished_at: now,
-      outcome: attempt.outcome,
-      route: attempt.route ?? null,
-      http_status: attempt.httpStatus ?? null,
-      error_kind: attempt.errorKind ?? null,
-      message: attempt.message ?? null,
-    };
+    const values = attemptOutcome(attempt, now, null);
     const open = await trx
       .selectFrom('attempts')
       .select(['attempt_no', 'route'])
