@@ -8,12 +8,13 @@ export function servingRequest<T>(fn: () => T): T {
   return lane.run(true, fn);
 }
 
-/** A background caller never waits longer than this behind requests. */
-const BACKGROUND_MAX_WAIT_MS = 50;
+/** A background caller lets at most this many requests go before it. */
+const REQUESTS_BEFORE_BACKGROUND = 8;
 
 interface Waiter {
   resolve: () => void;
-  since: number;
+  /** Requests served while this caller was first in the background queue. */
+  passed: number;
 }
 
 /**
@@ -21,23 +22,21 @@ interface Waiter {
  * watch and the audit spool as much as the request a person is waiting on. pg's pool serves its queue in
  * arrival order, so a note being accepted waited for every statement the worker had queued for the notes
  * before it. This pool serves a request's statement (or transaction) before any queued background one —
- * never one already running — and lets a background caller go first once it has waited 50 ms, so that
- * background work keeps moving under a steady stream of requests (issue #11, item 6).
+ * never one already running — and lets a background caller go first once 8 requests have gone before it,
+ * so that background work keeps moving under a steady stream of requests (issue #11, item 6). Counted in
+ * requests, not milliseconds, so the order does not depend on how fast the machine is.
  */
 export class RequestFirstPool {
   private held = false;
   private readonly requests: Waiter[] = [];
   private readonly background: Waiter[] = [];
 
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   async connect(): Promise<Pick<pg.PoolClient, 'query' | 'release'>> {
     if (this.held) {
       await new Promise<void>((resolve) =>
-        (lane.getStore() ? this.requests : this.background).push({ resolve, since: this.now() }),
+        (lane.getStore() ? this.requests : this.background).push({ resolve, passed: 0 }),
       );
     }
     this.held = true;
@@ -66,10 +65,13 @@ export class RequestFirstPool {
 
   private handOver(): void {
     const oldest = this.background[0];
-    const next =
-      oldest && this.now() - oldest.since >= BACKGROUND_MAX_WAIT_MS
-        ? this.background.shift()
-        : (this.requests.shift() ?? this.background.shift());
+    let next: Waiter | undefined;
+    if (oldest && oldest.passed >= REQUESTS_BEFORE_BACKGROUND) next = this.background.shift();
+    else {
+      next = this.requests.shift();
+      if (next && oldest) oldest.passed += 1;
+      next ??= this.background.shift();
+    }
     if (next) next.resolve();
     else this.held = false;
   }

@@ -37,25 +37,25 @@ test('embedded store: a request waiting for the connection goes before backgroun
   assert.deepEqual(order, ['request', 'background 1', 'background 2', 'background 3']);
 });
 
-test('a background caller that has waited 50 ms goes before requests that came later', async () => {
+test('a background caller goes first once 8 requests have gone before it', async () => {
   const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-  let clock = 0;
-  const lanes = new RequestFirstPool(pool, () => clock);
+  const lanes = new RequestFirstPool(pool);
   after(() => lanes.end());
   const order: string[] = [];
+  const take = (name: string) => (client: { release: () => void }) => {
+    order.push(name);
+    client.release();
+  };
   const first = await lanes.connect();
-  const background = lanes.connect().then((client) => {
-    order.push('background');
-    client.release();
-  });
-  clock += 60;
-  const request = servingRequest(() => lanes.connect()).then((client) => {
-    order.push('request');
-    client.release();
-  });
+  const waiting = [lanes.connect().then(take('background'))];
+  for (let n = 1; n <= 9; n++) waiting.push(servingRequest(() => lanes.connect()).then(take(`request ${n}`)));
   first.release();
-  await Promise.all([background, request]);
-  assert.deepEqual(order, ['background', 'request']);
+  await Promise.all(waiting);
+  assert.deepEqual(order, [
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `request ${n}`),
+    'background',
+    'request 9',
+  ]);
   const fresh = await lanes.connect();
   assert.equal(
     (await fresh.query('SELECT 1 AS one')).rows[0].one,
