@@ -58,6 +58,9 @@ interface PendingSubmit {
   reject: (error: unknown) => void;
 }
 
+/** What one submit of a batch came to. */
+type Settled = { ok: true; result: SubmitResult } | { ok: false; error: unknown };
+
 /** Items per INSERT: about thirty parameters each, far below PostgreSQL's 65,535 bind parameters. */
 const SUBMIT_BATCH_LIMIT = 500;
 
@@ -108,9 +111,9 @@ const STATE_RANK = sql<number>`CASE state WHEN 'held' THEN 0 WHEN 'failed' THEN 
 /**
  * The documentation items (notes, call-outs, office tasks) on their way to WellSky. Every change of
  * state happens in one transaction with its attempt and history rows; in embedded mode the changes
- * that must survive a power loss are journaled (and flushed) before the call resolves: a submit inside
- * its transaction, before the commit (a failed flush stores nothing); an attempt or a delivery right after
- * its commit, so that its flush does not hold the store's one connection (see `beginAttempt`).
+ * that must survive a power loss are journaled (and flushed) before the call resolves: a submit while
+ * its one statement runs (a failed flush undoes the rows, see `insertBatch`); an attempt or a delivery
+ * right after its commit. Neither flush holds the store's one connection (see `beginAttempt`).
  */
 export class DocumentationRepo {
   private readonly db: Kysely<Database>;
@@ -128,8 +131,8 @@ export class DocumentationRepo {
 
   /**
    * Stores a new item (or finds the one with the same idempotency key). Group-committed: the submits made
-   * in one turn of the event loop, and those made while a batch is being written, go in one transaction
-   * with one journal flush (the store's connection is held for one flush per batch, not one per item).
+   * in one turn of the event loop, and those made while a batch is being written, go in one statement
+   * with one journal flush (one statement and one flush per batch, not one each per item).
    * Each call still resolves only once its own row is committed and, embedded, its journal line flushed.
    */
   submit(input: SubmitInput): Promise<SubmitResult> {
@@ -149,12 +152,14 @@ export class DocumentationRepo {
   }
 
   private async drainSubmits(): Promise<void> {
+    const settle = (waiting: PendingSubmit, settled: Settled) =>
+      settled.ok ? waiting.resolve(settled.result) : waiting.reject(settled.error);
     try {
       while (this.submits.length > 0) {
         const batch = this.submits.splice(0, SUBMIT_BATCH_LIMIT);
         try {
-          const results = await this.insertBatch(batch);
-          for (const [index, waiting] of batch.entries()) waiting.resolve(results[index]!);
+          const settled = await this.insertBatch(batch);
+          for (const [index, waiting] of batch.entries()) settle(waiting, settled[index]!);
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
@@ -163,7 +168,7 @@ export class DocumentationRepo {
           // One bad row must not fail the others' requests: each goes again on its own.
           for (const waiting of batch) {
             try {
-              waiting.resolve((await this.insertBatch([waiting]))[0]!);
+              settle(waiting, (await this.insertBatch([waiting]))[0]!);
             } catch (single) {
               waiting.reject(single);
             }
@@ -175,8 +180,17 @@ export class DocumentationRepo {
     }
   }
 
-  /** One transaction: the new rows with their first history rows, and their journal lines (one flush), then commit. */
-  private async insertBatch(batch: PendingSubmit[]): Promise<SubmitResult[]> {
+  /**
+   * One statement, committed by itself: the new rows with their first history rows. Their journal lines
+   * go to the disk meanwhile (one flush for the batch), and no call resolves before both are done. The
+   * statement does not wait for the flush inside a transaction: that held the store's one connection
+   * (every request's and the worker's statements) for the length of a disk flush, and cost a COMMIT round
+   * trip of its own. So a flush that fails after the rows were committed is undone here instead: the rows
+   * nobody has touched yet are deleted and the caller gets the error (nothing stored, nothing lost: it was
+   * never acknowledged). A row a worker already claimed in that instant stays and is acknowledged, since it
+   * is stored and on its way; only its power-loss copy is missing.
+   */
+  private async insertBatch(batch: PendingSubmit[]): Promise<Settled[]> {
     // Two submits of one key in a batch: the first is inserted (or found), the others get the same item.
     const first = new Map<string, PendingSubmit>();
     for (const waiting of batch) {
@@ -184,85 +198,112 @@ export class DocumentationRepo {
     }
     const leaders = [...first.values()];
     const journal = this.store.journal;
-    // The journal lines go to the disk while the rows are inserted (the flush no longer waits for the
-    // insert, nor the insert for the flush), and the commit waits for both: a failed flush still commits
-    // nothing. Lines written for rows that then were not stored are cancelled by a `void` record.
     const flushed = journal?.appendMany(
       leaders.map((w) => ({ v: 1, type: 'submit', at: w.now.toISOString(), item: w.row }) as const),
     );
-    // Awaited inside the transaction; this only keeps a failure that comes first from going unhandled.
+    // Awaited below; this only keeps a failure that comes first from going unhandled.
     flushed?.catch(() => undefined);
-    const voidLines = (ids: string[]): JournalRecord[] =>
-      ids.map((id) => ({ v: 1, type: 'void', at: this.clock().toISOString(), id }));
-    let outcome: { results: SubmitResult[]; notStored: string[] };
+    // Lines written for rows that were then not stored are cancelled, so that no replay brings them back.
+    const cancel = (ids: string[]): Promise<void> =>
+      journal && ids.length > 0
+        ? journal
+            .appendMany(ids.map((id) => ({ v: 1, type: 'void', at: this.clock().toISOString(), id })))
+            .catch(() => undefined)
+        : Promise.resolve();
+    let inserted: DocumentationItem[];
     try {
-      outcome = await this.store.transaction(async (trx) => {
-        // One statement: the new rows and, for each row really inserted, its first history row.
-        const inserted = await trx
-          .with('item', (db) =>
-            db
-              .insertInto('documentation_items')
-              .values(leaders.map((w) => itemRowFromJournal(w.row)))
-              .onConflict((oc) => oc.column('idempotency_key').doNothing())
-              .returningAll(),
-          )
-          .with('history', (db) =>
-            db
-              .insertInto('state_changes')
-              .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
-              .expression((eb) =>
-                eb
-                  .selectFrom('item')
-                  .select((item) => [
-                    'item.id',
-                    'item.created_at',
-                    sql<null>`null::text`.as('from_state'),
-                    'item.state',
-                    item.fn.coalesce('item.source', sql<string>`'submit'`).as('actor'),
-                    'item.state_reason',
-                  ]),
-              ),
-          )
-          .selectFrom('item')
-          .selectAll()
-          .execute();
-        const created = new Map(inserted.map((item) => [item.idempotency_key, item]));
-        // A key already stored, or a concurrent submit of it won; on PostgreSQL this read sees its commit.
-        const conflicted = leaders.filter((w) => !created.has(w.row.idempotency_key));
-        const winners = new Map<string, DocumentationItem>();
-        if (conflicted.length > 0) {
-          const rows = await trx
-            .selectFrom('documentation_items')
-            .selectAll()
-            .where(
-              'idempotency_key',
-              'in',
-              conflicted.map((w) => w.row.idempotency_key),
-            )
-            .execute();
-          for (const row of rows) winners.set(row.idempotency_key, row);
-        }
-        await flushed;
-        const results = batch.map((waiting) => {
-          const key = waiting.row.idempotency_key;
-          const item = created.get(key);
-          if (item) return { item, created: first.get(key) === waiting };
-          const winner = winners.get(key);
-          if (!winner) throw new Error(`submit: key ${key} conflicted but no row was found`);
-          return { item: winner, created: false };
-        });
-        const notStored = leaders.filter((w) => !created.has(w.row.idempotency_key)).map((w) => w.row.id);
-        return { results, notStored };
-      });
+      inserted = await this.insertRows(leaders.map((w) => w.row));
     } catch (error) {
-      // Not acknowledged: a replay must not bring these rows back. Best effort: the caller gets the error.
-      if (journal) await journal.appendMany(voidLines(leaders.map((w) => w.row.id))).catch(() => undefined);
+      await flushed?.catch(() => undefined);
+      await cancel(leaders.map((w) => w.row.id));
       throw error;
     }
+    const created = new Map(inserted.map((item) => [item.idempotency_key, item]));
+    try {
+      await flushed;
+    } catch (error) {
+      const undone =
+        inserted.length === 0
+          ? []
+          : await this.db
+              .deleteFrom('documentation_items')
+              .where(
+                'id',
+                'in',
+                inserted.map((item) => item.id),
+              )
+              .where('attempt_count', '=', 0)
+              .where('claimed_by', 'is', null)
+              .returning('id')
+              .execute();
+      const gone = new Set(undone.map((row) => row.id));
+      const kept = new Set(inserted.filter((item) => !gone.has(item.id)).map((item) => item.id));
+      await cancel(leaders.map((w) => w.row.id).filter((id) => !kept.has(id)));
+      return batch.map((waiting): Settled => {
+        const item = created.get(waiting.row.idempotency_key);
+        return item && kept.has(item.id)
+          ? { ok: true, result: { item, created: first.get(waiting.row.idempotency_key) === waiting } }
+          : { ok: false, error };
+      });
+    }
+    const conflicted = leaders.filter((w) => !created.has(w.row.idempotency_key));
     // Their key was taken: the lines carry ids that were never stored (a replay would skip them anyway).
-    if (journal && outcome.notStored.length > 0)
-      void journal.appendMany(voidLines(outcome.notStored)).catch(() => undefined);
-    return outcome.results;
+    void cancel(conflicted.map((w) => w.row.id));
+    // A key already stored, or a concurrent submit of it won; on PostgreSQL this read sees its commit.
+    const winners = new Map<string, DocumentationItem>();
+    if (conflicted.length > 0) {
+      const rows = await this.db
+        .selectFrom('documentation_items')
+        .selectAll()
+        .where(
+          'idempotency_key',
+          'in',
+          conflicted.map((w) => w.row.idempotency_key),
+        )
+        .execute();
+      for (const row of rows) winners.set(row.idempotency_key, row);
+    }
+    return batch.map((waiting): Settled => {
+      const key = waiting.row.idempotency_key;
+      const item = created.get(key);
+      if (item) return { ok: true, result: { item, created: first.get(key) === waiting } };
+      const winner = winners.get(key);
+      if (!winner)
+        return { ok: false, error: new Error(`submit: key ${key} conflicted but no row was found`) };
+      return { ok: true, result: { item: winner, created: false } };
+    });
+  }
+
+  /** The rows, and for each row really inserted its first history row; a key already stored is skipped. */
+  private insertRows(rows: JournalItem[]): Promise<DocumentationItem[]> {
+    return this.db
+      .with('item', (db) =>
+        db
+          .insertInto('documentation_items')
+          .values(rows.map((row) => itemRowFromJournal(row)))
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .returningAll(),
+      )
+      .with('history', (db) =>
+        db
+          .insertInto('state_changes')
+          .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
+          .expression((eb) =>
+            eb
+              .selectFrom('item')
+              .select((item) => [
+                'item.id',
+                'item.created_at',
+                sql<null>`null::text`.as('from_state'),
+                'item.state',
+                item.fn.coalesce('item.source', sql<string>`'submit'`).as('actor'),
+                'item.state_reason',
+              ]),
+          ),
+      )
+      .selectFrom('item')
+      .selectAll()
+      .execute();
   }
 
   get(id: string): Promise<DocumentationItem | undefined> {

@@ -341,6 +341,85 @@ describe('journal flushes of the documentation pipeline', () => {
     store = undefined;
   });
 
+  /** File operations whose next flush fails once `arm` is called, after `beforeFailing` has run. */
+  function failingOnce(beforeFailing: () => Promise<void>) {
+    let armed = false;
+    const ops: FileOps = {
+      ...nodeFileOps,
+      async openAppend(path) {
+        const handle = await nodeFileOps.openAppend(path);
+        return {
+          write: (data) => handle.write(data),
+          async sync() {
+            if (!armed) return handle.sync();
+            armed = false;
+            await beforeFailing();
+            throw new Error('EIO: simulated disk failure');
+          },
+          close: () => handle.close(),
+        };
+      },
+    };
+    return { ops, arm: () => (armed = true) };
+  }
+
+  /** Resolves once the item with this key is committed (its statement runs beside the flush). */
+  async function committed(repo: DocumentationRepo, key: string) {
+    for (;;) {
+      const item = await repo.getByKey(key);
+      if (item) return item;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it('undoes a submit whose flush failed after its row was committed, and no replay brings it back', async () => {
+    let repo: DocumentationRepo | undefined;
+    const disk = failingOnce(async () => {
+      await committed(repo!, 'undone');
+    });
+    store = await engine.open({ journalFileOps: disk.ops, compactJournalAtOpen: false });
+    repo = new DocumentationRepo(store);
+    disk.arm();
+    await assert.rejects(repo.submit(note('undone')), /EIO/);
+    assert.equal(await repo.getByKey('undone'), undefined, 'the committed row is gone');
+    const { records } = await store.journal!.readAll();
+    const line = records.find((r) => r.type === 'submit' && r.item.idempotency_key === 'undone');
+    assert.ok(line?.type === 'submit', 'the line was written before its flush failed');
+    const history = await store.db
+      .selectFrom('state_changes')
+      .select('item_id')
+      .where('item_id', '=', line.item.id)
+      .execute();
+    assert.equal(history.length, 0, 'and its history row with it');
+    assert.ok(
+      records.some((r) => r.type === 'void' && r.id === line.item.id),
+      'and is cancelled',
+    );
+    await store.close();
+    store = await engine.open({ compactJournalAtOpen: false });
+    assert.equal(await new DocumentationRepo(store).getByKey('undone'), undefined, 'replay skips it');
+    await store.close();
+    store = undefined;
+  });
+
+  it('acknowledges a submit whose flush failed when a worker had already claimed its row', async () => {
+    let repo: DocumentationRepo | undefined;
+    const disk = failingOnce(async () => {
+      const item = await committed(repo!, 'taken');
+      await repo!.claimDue('w', { limit: 1, leaseMs: 60_000, ids: [item.id] });
+    });
+    store = await engine.open({ journalFileOps: disk.ops, compactJournalAtOpen: false });
+    repo = new DocumentationRepo(store);
+    disk.arm();
+    const { item, created } = await repo.submit(note('taken'));
+    assert.equal(created, true);
+    const stored = await repo.getByKey('taken');
+    assert.equal(stored?.id, item.id, 'stored, and on its way');
+    assert.equal(stored?.claimed_by, 'w');
+    await store.close();
+    store = undefined;
+  });
+
   it('does not report an attempt begun, nor a delivery, until its record is flushed', async () => {
     let failing = false;
     store = await engine.open({ journalFileOps: spyingOps([], () => failing), compactJournalAtOpen: false });
