@@ -10,6 +10,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { StoreConfigError } from './errors.ts';
 import { PgliteThread } from './pglite-thread.ts';
 import { RequestFirstPool } from './request-lane.ts';
+import { NamingPool } from './statement-names.ts';
 import type { Database } from './types.ts';
 
 export interface PgliteEngine {
@@ -24,6 +25,15 @@ export interface PgliteEngine {
  * cut the service's resident memory after the first sync (issue #11, item 6; see README, Memory).
  */
 const PGLITE_MEMORY = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'maintenance_work_mem=16MB'];
+
+/**
+ * Repeated statements run by name (statement-names.ts), and a named statement may get a generic plan after
+ * five runs: one that cannot see its parameters' values. That changes results, not just speed: an
+ * `ON CONFLICT … WHERE state = $1` can no longer find its partial unique index and fails. Planning every
+ * run with its values, as an unnamed statement is, keeps named and unnamed statements alike (PostgreSQL
+ * keeps the parse and analysis, which is most of the saving).
+ */
+const PGLITE_PLANS = ['-c', 'plan_cache_mode=force_custom_plan'];
 
 /**
  * Creating the database (initdb) is the embedded store's memory peak: PGlite runs it in a second
@@ -86,7 +96,7 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
   }
   const unlock = await lockDataDir(dataDir, variable);
   let thread: PgliteThread;
-  const startParams = [...PGlite.defaultStartParams, ...PGLITE_MEMORY];
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_MEMORY, ...PGLITE_PLANS];
   // V8 re-compiles PostgreSQL's hot WebAssembly functions with its optimising compiler, and the process
   // keeps about 60 MB from doing so; the baseline compiler's code runs our small queries as fast (measured:
   // inserts, primary-key reads, an aggregate). V8 reads the flag when it compiles a module, so setting it
@@ -111,7 +121,9 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
     max: 1,
     idleTimeoutMillis: 0,
   } as pg.PoolConfig);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new RequestFirstPool(pool) }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new RequestFirstPool(new NamingPool(pool)) }),
+  });
   return {
     db,
     pgliteDir,

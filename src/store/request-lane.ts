@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import type { PoolLike } from './statement-names.ts';
 
 const lane = new AsyncLocalStorage<true>();
 
@@ -31,7 +32,7 @@ export class RequestFirstPool {
   private readonly requests: Waiter[] = [];
   private readonly background: Waiter[] = [];
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: PoolLike) {}
 
   async connect(): Promise<Pick<pg.PoolClient, 'query' | 'release'>> {
     if (this.held) {
@@ -40,7 +41,7 @@ export class RequestFirstPool {
       );
     }
     this.held = true;
-    let client: pg.PoolClient;
+    let client: Pick<pg.PoolClient, 'query' | 'release'>;
     try {
       client = await this.pool.connect();
     } catch (error) {

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { DocumentationRepo, type Store } from '../../src/store/index.ts';
+import { StatementNames } from '../../src/store/statement-names.ts';
+import { pgliteEngine, type TestEngine } from '../helpers/stores.ts';
+
+describe('statement names', () => {
+  it('names a text the second time it runs, and keeps that name', () => {
+    const names = new StatementNames();
+    assert.equal(names.nameFor('select $1'), undefined);
+    const name = names.nameFor('select $1');
+    assert.ok(name);
+    assert.equal(names.nameFor('select $1'), name);
+    assert.notEqual(names.nameFor('select $2') ?? names.nameFor('select $2'), name);
+  });
+
+  it('never names a text longer than the limit, nor more texts than it keeps', () => {
+    const names = new StatementNames({ limit: 2, maxLength: 20 });
+    const long = `select ${'$1, '.repeat(10)}$1`;
+    names.nameFor(long);
+    assert.equal(names.nameFor(long), undefined);
+    for (const text of ['select 1 + $1', 'select 2 + $1', 'select 3 + $1']) {
+      names.nameFor(text);
+      names.nameFor(text);
+    }
+    assert.equal(names.size, 2);
+    assert.equal(names.nameFor('select 3 + $1'), undefined, 'the third text stays unnamed');
+    assert.ok(names.nameFor('select 1 + $1'), 'the first two keep their names');
+  });
+});
+
+describe('statement names on the embedded store', () => {
+  let engine: TestEngine;
+  let store: Store;
+  before(async () => {
+    engine = await pgliteEngine.create();
+    store = await engine.open();
+  });
+  after(async () => {
+    await store?.close();
+    await engine?.dispose();
+  });
+
+  const prepared = async () =>
+    (
+      await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(store.db)
+    ).rows.map((row) => row.statement);
+
+  it('prepares a repeated parameterised statement once and runs it by name with new values', async () => {
+    const query = (key: string) =>
+      store.db
+        .selectFrom('documentation_items')
+        .select('id')
+        .where('idempotency_key', '=', key)
+        .executeTakeFirst();
+    await query('first');
+    assert.ok(!(await prepared()).some((text) => text.includes('"idempotency_key" = $1')));
+    await query('second');
+    await query('third');
+    const named = (await prepared()).filter((text) => text.includes('"idempotency_key" = $1'));
+    assert.equal(named.length, 1, 'one prepared statement for the three runs');
+    const { item: note } = await new DocumentationRepo(store).submit({
+      idempotencyKey: 'named-key',
+      kind: 'client-note',
+      occurredAt: '2026-01-01T10:00:00Z',
+      clientId: 'p-1',
+      text: 'a note',
+    });
+    assert.equal((await query('named-key'))?.id, note.id, 'the named statement sees its new value');
+  });
+
+  it('plans a named statement with its values every time: an upsert on a partial unique index works on every run', async () => {
+    await sql`CREATE TABLE named_upsert (k int, state text)`.execute(store.db);
+    await sql`CREATE UNIQUE INDEX named_upsert_open ON named_upsert (k) WHERE state = 'open'`.execute(
+      store.db,
+    );
+    // A generic plan (PostgreSQL may switch to one after five runs) cannot match `state = $2` to the index.
+    for (let run = 1; run <= 10; run += 1) {
+      await sql`INSERT INTO named_upsert VALUES (${run % 3}, ${'open'})
+        ON CONFLICT (k) WHERE state = ${'open'} DO NOTHING`.execute(store.db);
+    }
+    const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM named_upsert`.execute(store.db);
+    assert.equal(rows.rows[0]?.n, 3);
+  });
+
+  it('runs statements without parameters (transactions, DDL) as they are', async () => {
+    await store.transaction(async (trx) => {
+      await sql`SELECT 1`.execute(trx);
+    });
+    assert.ok(!(await prepared()).some((text) => /^\s*(begin|commit|select 1)\s*$/i.test(text)));
+  });
+});
