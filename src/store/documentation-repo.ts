@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
+import { CompiledByShape } from './compiled-by-shape.ts';
 import { TransitionRefusedError } from './errors.ts';
 import { buildItemRow, type SubmitInput } from './item-input.ts';
 import type { JournalItem, JournalRecord } from './journal.ts';
@@ -120,6 +121,36 @@ export class DocumentationRepo {
   private readonly clock: () => Date;
   private submits: PendingSubmit[] = [];
   private submitting: Promise<void> | undefined;
+  /** The rows, and for each row really inserted its first history row; a key already stored is skipped. */
+  private readonly insertQuery = new CompiledByShape((rows: ReturnType<typeof itemRowFromJournal>[]) =>
+    this.db
+      .with('item', (db) =>
+        db
+          .insertInto('documentation_items')
+          .values(rows)
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .returningAll(),
+      )
+      .with('history', (db) =>
+        db
+          .insertInto('state_changes')
+          .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
+          .expression((eb) =>
+            eb
+              .selectFrom('item')
+              .select((item) => [
+                'item.id',
+                'item.created_at',
+                sql<null>`null::text`.as('from_state'),
+                'item.state',
+                item.fn.coalesce('item.source', sql<string>`'submit'`).as('actor'),
+                'item.state_reason',
+              ]),
+          ),
+      )
+      .selectFrom('item')
+      .selectAll(),
+  );
 
   constructor(
     private readonly store: Store,
@@ -275,35 +306,9 @@ export class DocumentationRepo {
   }
 
   /** The rows, and for each row really inserted its first history row; a key already stored is skipped. */
-  private insertRows(rows: JournalItem[]): Promise<DocumentationItem[]> {
-    return this.db
-      .with('item', (db) =>
-        db
-          .insertInto('documentation_items')
-          .values(rows.map((row) => itemRowFromJournal(row)))
-          .onConflict((oc) => oc.column('idempotency_key').doNothing())
-          .returningAll(),
-      )
-      .with('history', (db) =>
-        db
-          .insertInto('state_changes')
-          .columns(['item_id', 'at', 'from_state', 'to_state', 'actor', 'reason'])
-          .expression((eb) =>
-            eb
-              .selectFrom('item')
-              .select((item) => [
-                'item.id',
-                'item.created_at',
-                sql<null>`null::text`.as('from_state'),
-                'item.state',
-                item.fn.coalesce('item.source', sql<string>`'submit'`).as('actor'),
-                'item.state_reason',
-              ]),
-          ),
-      )
-      .selectFrom('item')
-      .selectAll()
-      .execute();
+  private async insertRows(rows: JournalItem[]): Promise<DocumentationItem[]> {
+    const query = this.insertQuery.compile(rows.map((row) => itemRowFromJournal(row)));
+    return (await this.db.executeQuery<DocumentationItem>(query)).rows;
   }
 
   get(id: string): Promise<DocumentationItem | undefined> {

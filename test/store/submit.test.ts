@@ -66,11 +66,11 @@ for (const factory of engines) {
       const counted = new DocumentationRepo({
         ...store,
         db: store.db.withPlugin({
-          transformQuery: (args) => {
+          transformQuery: (args) => args.node,
+          transformResult: async (args) => {
             statements += 1;
-            return args.node;
+            return args.result;
           },
-          transformResult: async (args) => args.result,
         }),
         transaction: () => {
           throw new Error('a submit needs no transaction of its own');
