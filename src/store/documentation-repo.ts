@@ -216,10 +216,11 @@ export class DocumentationRepo {
    * go to the disk meanwhile (one flush for the batch), and no call resolves before both are done. The
    * statement does not wait for the flush inside a transaction: that held the store's one connection
    * (every request's and the worker's statements) for the length of a disk flush, and cost a COMMIT round
-   * trip of its own. So a flush that fails after the rows were committed is undone here instead: the rows
-   * nobody has touched yet are deleted and the caller gets the error (nothing stored, nothing lost: it was
-   * never acknowledged). A row a worker already claimed in that instant stays and is acknowledged, since it
-   * is stored and on its way; only its power-loss copy is missing.
+   * trip of its own. So a flush that fails after the rows were committed is handled here: the rows nobody
+   * has touched yet are deleted and their callers get the error (nothing stored, nothing acknowledged); a row
+   * a worker already claimed in that instant stays, and is acknowledged only once its line is written again.
+   * Throws only when the INSERT itself failed (nothing committed), so the caller may retry rows one by one;
+   * any later failure is settled per row, and a stored row's line is never cancelled.
    */
   private async insertBatch(batch: PendingSubmit[]): Promise<Settled[]> {
     // Two submits of one key in a batch: the first is inserted (or found), the others get the same item.
@@ -229,8 +230,14 @@ export class DocumentationRepo {
     }
     const leaders = [...first.values()];
     const journal = this.store.journal;
+    const lines = (rows: JournalItem[], at: (row: JournalItem) => Date) =>
+      rows.map((row) => ({ v: 1, type: 'submit', at: at(row).toISOString(), item: row }) as const);
+    const nowOf = new Map(leaders.map((w) => [w.row.id, w.now]));
     const flushed = journal?.appendMany(
-      leaders.map((w) => ({ v: 1, type: 'submit', at: w.now.toISOString(), item: w.row }) as const),
+      lines(
+        leaders.map((w) => w.row),
+        (row) => nowOf.get(row.id)!,
+      ),
     );
     // Awaited below; this only keeps a failure that comes first from going unhandled.
     flushed?.catch(() => undefined);
@@ -250,62 +257,96 @@ export class DocumentationRepo {
       throw error;
     }
     const created = new Map(inserted.map((item) => [item.idempotency_key, item]));
+    const settleAll = (stored: Map<string, DocumentationItem>, failure: (key: string) => unknown) =>
+      batch.map((waiting): Settled => {
+        const key = waiting.row.idempotency_key;
+        const item = stored.get(key);
+        if (!item) return { ok: false, error: failure(key) };
+        // The row this batch wrote (now, or in an earlier try of the same row) is the caller's own.
+        return {
+          ok: true,
+          result: { item, created: item.id === first.get(key)!.row.id && first.get(key) === waiting },
+        };
+      });
     try {
       await flushed;
     } catch (error) {
-      const undone =
-        inserted.length === 0
-          ? []
-          : await this.db
-              .deleteFrom('documentation_items')
-              .where(
-                'id',
-                'in',
-                inserted.map((item) => item.id),
-              )
-              .where('attempt_count', '=', 0)
-              .where('claimed_by', 'is', null)
-              .returning('id')
-              .execute();
-      const gone = new Set(undone.map((row) => row.id));
-      const kept = new Set(inserted.filter((item) => !gone.has(item.id)).map((item) => item.id));
-      await cancel(leaders.map((w) => w.row.id).filter((id) => !kept.has(id)));
-      return batch.map((waiting): Settled => {
-        const item = created.get(waiting.row.idempotency_key);
-        return item && kept.has(item.id)
-          ? { ok: true, result: { item, created: first.get(waiting.row.idempotency_key) === waiting } }
-          : { ok: false, error };
-      });
+      let gone = new Set<string>();
+      try {
+        const undone =
+          inserted.length === 0
+            ? []
+            : await this.db
+                .deleteFrom('documentation_items')
+                .where(
+                  'id',
+                  'in',
+                  inserted.map((item) => item.id),
+                )
+                .where('attempt_count', '=', 0)
+                .where('claimed_by', 'is', null)
+                .returning('id')
+                .execute();
+        gone = new Set(undone.map((row) => row.id));
+      } catch {
+        // Nothing was deleted: every inserted row is still stored, and is treated as kept below.
+      }
+      const kept = inserted.filter((item) => !gone.has(item.id));
+      // Only the ids that are stored nowhere are cancelled; a kept row's line is written again.
+      const keptIds = new Set(kept.map((item) => item.id));
+      await cancel(leaders.map((w) => w.row.id).filter((id) => !keptIds.has(id)));
+      let rewritten = kept.length > 0 && journal !== undefined;
+      if (rewritten) {
+        rewritten = await journal!
+          .appendMany(
+            lines(
+              leaders.map((w) => w.row).filter((row) => keptIds.has(row.id)),
+              (row) => nowOf.get(row.id)!,
+            ),
+          )
+          .then(
+            () => true,
+            () => false,
+          );
+      }
+      const acknowledged = new Map(rewritten ? kept.map((item) => [item.idempotency_key, item]) : []);
+      // A kept row whose line could not be written again stays stored (a retry with its key finds it)
+      // but is not acknowledged: the disk refused its power-loss copy twice.
+      return settleAll(acknowledged, () => error);
     }
     const conflicted = leaders.filter((w) => !created.has(w.row.idempotency_key));
-    // Their key was taken: the lines carry ids that were never stored (a replay would skip them anyway).
-    void cancel(conflicted.map((w) => w.row.id));
     // A key already stored, or a concurrent submit of it won; on PostgreSQL this read sees its commit.
     const winners = new Map<string, DocumentationItem>();
+    let lookupFailed: unknown;
     if (conflicted.length > 0) {
-      const rows = await this.db
-        .selectFrom('documentation_items')
-        .selectAll()
-        .where(
-          'idempotency_key',
-          'in',
-          conflicted.map((w) => w.row.idempotency_key),
-        )
-        .execute();
-      for (const row of rows) winners.set(row.idempotency_key, row);
+      try {
+        const rows = await this.db
+          .selectFrom('documentation_items')
+          .selectAll()
+          .where(
+            'idempotency_key',
+            'in',
+            conflicted.map((w) => w.row.idempotency_key),
+          )
+          .execute();
+        for (const row of rows) winners.set(row.idempotency_key, row);
+      } catch (error) {
+        lookupFailed = error;
+      }
     }
-    return batch.map((waiting): Settled => {
-      const key = waiting.row.idempotency_key;
-      const item = created.get(key);
-      if (item) return { ok: true, result: { item, created: first.get(key) === waiting } };
-      const winner = winners.get(key);
-      if (!winner)
-        return { ok: false, error: new Error(`submit: key ${key} conflicted but no row was found`) };
-      return { ok: true, result: { item: winner, created: false } };
-    });
+    // Their key was taken: their lines carry ids that were never stored (never the stored row's own id,
+    // which a runtime compaction may have put there from the journal before this INSERT ran).
+    if (lookupFailed === undefined) {
+      void cancel(
+        conflicted.filter((w) => winners.get(w.row.idempotency_key)?.id !== w.row.id).map((w) => w.row.id),
+      );
+    }
+    return settleAll(
+      new Map([...winners, ...created]),
+      (key) => lookupFailed ?? new Error(`submit: key ${key} conflicted but no row was found`),
+    );
   }
 
-  /** The rows, and for each row really inserted its first history row; a key already stored is skipped. */
   private async insertRows(rows: JournalItem[]): Promise<DocumentationItem[]> {
     const query = this.insertQuery.compile(rows.map((row) => itemRowFromJournal(row)));
     return (await this.db.executeQuery<DocumentationItem>(query)).rows;

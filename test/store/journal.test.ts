@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { type FileOps, nodeFileOps } from '../../src/store/file-ops.ts';
 import { DocumentationRepo, type JournalRecord, type Store } from '../../src/store/index.ts';
-import { Journal } from '../../src/store/journal.ts';
+import { cancelledSubmits, Journal } from '../../src/store/journal.ts';
 import { pgliteEngine, type TestEngine } from '../helpers/stores.ts';
 
 /** Real file operations that also log each call, to see what happens before an append resolves. */
@@ -342,20 +342,25 @@ describe('journal flushes of the documentation pipeline', () => {
   });
 
   /** File operations whose next flush fails once `arm` is called, after `beforeFailing` has run. */
-  function failingOnce(beforeFailing: () => Promise<void>) {
+  /**
+   * File operations whose next flush fails once `arm` is called, after `beforeFailing` has run: by
+   * default the line is written and its flush fails; with `lost`, the write itself fails and the line
+   * never reaches the file.
+   */
+  function failingOnce(beforeFailing: () => Promise<void>, { lost = false } = {}) {
     let armed = false;
+    const fail = async () => {
+      armed = false;
+      await beforeFailing();
+      throw new Error('EIO: simulated disk failure');
+    };
     const ops: FileOps = {
       ...nodeFileOps,
       async openAppend(path) {
         const handle = await nodeFileOps.openAppend(path);
         return {
-          write: (data) => handle.write(data),
-          async sync() {
-            if (!armed) return handle.sync();
-            armed = false;
-            await beforeFailing();
-            throw new Error('EIO: simulated disk failure');
-          },
+          write: (data) => (armed && lost ? fail() : handle.write(data)),
+          sync: () => (armed ? fail() : handle.sync()),
           close: () => handle.close(),
         };
       },
@@ -402,12 +407,15 @@ describe('journal flushes of the documentation pipeline', () => {
     store = undefined;
   });
 
-  it('acknowledges a submit whose flush failed when a worker had already claimed its row', async () => {
+  it('acknowledges a submit whose flush failed when a worker had already claimed its row, once its line is written again', async () => {
     let repo: DocumentationRepo | undefined;
-    const disk = failingOnce(async () => {
-      const item = await committed(repo!, 'taken');
-      await repo!.claimDue('w', { limit: 1, leaseMs: 60_000, ids: [item.id] });
-    });
+    const disk = failingOnce(
+      async () => {
+        const item = await committed(repo!, 'taken');
+        await repo!.claimDue('w', { limit: 1, leaseMs: 60_000, ids: [item.id] });
+      },
+      { lost: true },
+    );
     store = await engine.open({ journalFileOps: disk.ops, compactJournalAtOpen: false });
     repo = new DocumentationRepo(store);
     disk.arm();
@@ -416,6 +424,58 @@ describe('journal flushes of the documentation pipeline', () => {
     const stored = await repo.getByKey('taken');
     assert.equal(stored?.id, item.id, 'stored, and on its way');
     assert.equal(stored?.claimed_by, 'w');
+    // Acknowledged only with its power-loss copy: the line was written again, and nothing cancels it.
+    const { records } = await store.journal!.readAll();
+    const cancelled = cancelledSubmits(records);
+    assert.ok(
+      records.some((r, i) => r.type === 'submit' && r.item.id === item.id && !cancelled.has(i)),
+      'a submit line for the kept row that replay would apply',
+    );
+    await store.close();
+    store = undefined;
+  });
+
+  it('never cancels a stored row, nor calls it not created, when a read after its insert fails', async () => {
+    store = await engine.open({ compactJournalAtOpen: false });
+    await new DocumentationRepo(store).submit(note('already'));
+    let failNextRead = true;
+    const repo = new DocumentationRepo({
+      ...store,
+      db: store.db.withPlugin({
+        transformQuery: (args) => {
+          // The read of the conflicting key's winner, after the INSERT (a SELECT over its CTE) committed.
+          if (failNextRead && args.node.kind === 'SelectQueryNode' && !args.node.with) {
+            failNextRead = false;
+            throw new Error('simulated failure of the read');
+          }
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      }),
+    });
+    const [again, fresh] = await Promise.allSettled([
+      repo.submit(note('already')),
+      repo.submit(note('fresh')),
+    ]);
+    assert.equal(again.status, 'rejected', 'the conflicting submit gets the read failure');
+    assert.ok(fresh.status === 'fulfilled', 'the new row is acknowledged');
+    assert.equal(fresh.value.created, true);
+    const { records } = await store.journal!.readAll();
+    const cancelled = cancelledSubmits(records);
+    assert.ok(
+      records.some((r, i) => r.type === 'submit' && r.item.id === fresh.value.item.id && !cancelled.has(i)),
+      'its journal line is not cancelled',
+    );
+    await store.close();
+    store = await engine.open({ compactJournalAtOpen: false });
+    await store.db.deleteFrom('documentation_items').where('idempotency_key', '=', 'fresh').execute();
+    await store.close();
+    store = await engine.open({ compactJournalAtOpen: false });
+    assert.equal(
+      (await new DocumentationRepo(store).getByKey('fresh'))?.id,
+      fresh.value.item.id,
+      'replay restores it',
+    );
     await store.close();
     store = undefined;
   });
