@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { DatabaseError } from 'pg-protocol';
 
 /** What the pool hands out: a client to query on, given back with `release`. */
 export interface PoolLike {
@@ -26,6 +27,8 @@ export class StatementNames {
   private readonly names = new Map<string, string>();
   /** Texts seen once; cleared when full, since an unbounded stream of one-off texts must not grow it. */
   private readonly seenOnce = new Set<string>();
+  /** Texts that once failed before reaching the database; never named again (see `retire`). */
+  private readonly retired = new Set<string>();
   private readonly limit: number;
   private readonly maxLength: number;
 
@@ -38,6 +41,7 @@ export class StatementNames {
   nameFor(text: string): string | undefined {
     const known = this.names.get(text);
     if (known !== undefined || text.length > this.maxLength || this.names.size >= this.limit) return known;
+    if (this.retired.has(text)) return undefined;
     if (!this.seenOnce.has(text)) {
       if (this.seenOnce.size >= 4 * this.limit) this.seenOnce.clear();
       this.seenOnce.add(text);
@@ -47,6 +51,16 @@ export class StatementNames {
     const name = `skybridge_${this.names.size + 1}`;
     this.names.set(text, name);
     return name;
+  }
+
+  /**
+   * Runs `text` unnamed from now on. node-postgres closes a named statement whose values it cannot
+   * serialise (a BigInt in a JSON value, a circular object) but still counts it as prepared, so every
+   * later run under that name would fail with "prepared statement … does not exist".
+   */
+  retire(text: string): void {
+    if (!this.names.delete(text)) return;
+    this.retired.add(text);
   }
 
   get size(): number {
@@ -68,9 +82,12 @@ export class NamingPool implements PoolLike {
         typeof text === 'string' && Array.isArray(values) && values.length > 0
           ? this.names.nameFor(text)
           : undefined;
-      return name === undefined
-        ? (client.query as (t: unknown, v?: unknown) => unknown)(text, values)
-        : client.query({ name, text: text as string, values: values as unknown[] });
+      if (name === undefined) return (client.query as (t: unknown, v?: unknown) => unknown)(text, values);
+      return client.query({ name, text: text as string, values: values as unknown[] }).catch((error) => {
+        // A database's refusal leaves the statement prepared; anything else failed on this side.
+        if (!(error instanceof DatabaseError)) this.names.retire(text as string);
+        throw error;
+      });
     };
     return { query: query as pg.PoolClient['query'], release: (error) => client.release(error) };
   }

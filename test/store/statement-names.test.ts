@@ -84,6 +84,16 @@ describe('statement names on the embedded store', () => {
     assert.equal(rows.rows[0]?.n, 3);
   });
 
+  it('keeps running a statement after one of its runs had a value that cannot be sent', async () => {
+    const echo = (value: unknown) => sql<{ v: unknown }>`SELECT ${value}::jsonb AS v`.execute(store.db);
+    await echo({ n: 1 });
+    await echo({ n: 2 });
+    // node-postgres cannot serialise a BigInt inside a JSON value: it fails before the database sees it.
+    await assert.rejects(echo({ n: 3n }), /BigInt/);
+    assert.deepEqual((await echo({ n: 4 })).rows[0]?.v, { n: 4 });
+    assert.deepEqual((await echo({ n: 5 })).rows[0]?.v, { n: 5 });
+  });
+
   it('runs statements without parameters (transactions, DDL) as they are', async () => {
     await store.transaction(async (trx) => {
       await sql`SELECT 1`.execute(trx);
