@@ -230,15 +230,9 @@ export class DocumentationRepo {
     }
     const leaders = [...first.values()];
     const journal = this.store.journal;
-    const lines = (rows: JournalItem[], at: (row: JournalItem) => Date) =>
-      rows.map((row) => ({ v: 1, type: 'submit', at: at(row).toISOString(), item: row }) as const);
-    const nowOf = new Map(leaders.map((w) => [w.row.id, w.now]));
-    const flushed = journal?.appendMany(
-      lines(
-        leaders.map((w) => w.row),
-        (row) => nowOf.get(row.id)!,
-      ),
-    );
+    const submitLines = (waiting: PendingSubmit[]) =>
+      waiting.map((w) => ({ v: 1, type: 'submit', at: w.now.toISOString(), item: w.row }) as const);
+    const flushed = journal?.appendMany(submitLines(leaders));
     // Awaited below; this only keeps a failure that comes first from going unhandled.
     flushed?.catch(() => undefined);
     // Lines written for rows that were then not stored are cancelled, so that no replay brings them back.
@@ -295,20 +289,13 @@ export class DocumentationRepo {
       // Only the ids that are stored nowhere are cancelled; a kept row's line is written again.
       const keptIds = new Set(kept.map((item) => item.id));
       await cancel(leaders.map((w) => w.row.id).filter((id) => !keptIds.has(id)));
-      let rewritten = kept.length > 0 && journal !== undefined;
-      if (rewritten) {
-        rewritten = await journal!
-          .appendMany(
-            lines(
-              leaders.map((w) => w.row).filter((row) => keptIds.has(row.id)),
-              (row) => nowOf.get(row.id)!,
-            ),
-          )
-          .then(
-            () => true,
-            () => false,
-          );
-      }
+      const rewritten =
+        journal != null &&
+        kept.length > 0 &&
+        (await journal.appendMany(submitLines(leaders.filter((w) => keptIds.has(w.row.id)))).then(
+          () => true,
+          () => false,
+        ));
       const acknowledged = new Map(rewritten ? kept.map((item) => [item.idempotency_key, item]) : []);
       // A kept row whose line could not be written again stays stored (a retry with its key finds it)
       // but is not acknowledged: the disk refused its power-loss copy twice.
