@@ -27,15 +27,6 @@ export interface PgliteEngine {
 const PGLITE_MEMORY = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'maintenance_work_mem=16MB'];
 
 /**
- * Repeated statements run by name (statement-names.ts), and a named statement may get a generic plan after
- * five runs: one that cannot see its parameters' values. That changes results, not just speed: an
- * `ON CONFLICT … WHERE state = $1` can no longer find its partial unique index and fails. Planning every
- * run with its values, as an unnamed statement is, keeps named and unnamed statements alike (PostgreSQL
- * keeps the parse and analysis, which is most of the saving).
- */
-const PGLITE_PLANS = ['-c', 'plan_cache_mode=force_custom_plan'];
-
-/**
  * Creating the database (initdb) is the embedded store's memory peak: PGlite runs it in a second
  * WebAssembly instance beside the first, and a process keeps much of what it grew to. So a new folder is
  * created by a short-lived child process, whose memory goes back to the system when it exits, and this
@@ -96,7 +87,7 @@ export async function openPglite(dataDir: string, variable: string): Promise<Pgl
   }
   const unlock = await lockDataDir(dataDir, variable);
   let thread: PgliteThread;
-  const startParams = [...PGlite.defaultStartParams, ...PGLITE_MEMORY, ...PGLITE_PLANS];
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_MEMORY];
   // V8 re-compiles PostgreSQL's hot WebAssembly functions with its optimising compiler, and the process
   // keeps about 60 MB from doing so; the baseline compiler's code runs our small queries as fast (measured:
   // inserts, primary-key reads, an aggregate). V8 reads the flag when it compiles a module, so setting it

@@ -28,6 +28,26 @@ describe('statement names', () => {
     assert.equal(names.nameFor('select 3 + $1'), undefined, 'the third text stays unnamed');
     assert.ok(names.nameFor('select 1 + $1'), 'the first two keep their names');
   });
+
+  it('never names an upsert whose conflict target holds a parameter; other upserts are named', () => {
+    const names = new StatementNames();
+    const twice = (text: string) => names.nameFor(text) ?? names.nameFor(text);
+    assert.equal(
+      twice('insert into "t" ("k", "state") values ($1, $2) on conflict ("k") where "state" = $3 do nothing'),
+      undefined,
+    );
+    assert.equal(
+      twice('INSERT INTO t VALUES ($1) ON CONFLICT (k)\n  WHERE state = $2 DO UPDATE SET n = 1'),
+      undefined,
+    );
+    assert.ok(
+      twice('insert into "t" ("k") values ($1) on conflict ("k") where "state" = \'open\' do nothing'),
+    );
+    assert.ok(
+      twice('insert into "t" ("k") values ($1) on conflict ("k") do update set "n" = $2 where "t"."h" = $3'),
+      'a WHERE on the update, not on the conflict target',
+    );
+  });
 });
 
 describe('statement names on the embedded store', () => {
@@ -70,7 +90,19 @@ describe('statement names on the embedded store', () => {
     assert.equal((await query('named-key'))?.id, note.id, 'the named statement sees its new value');
   });
 
-  it('plans a named statement with its values every time: an upsert on a partial unique index works on every run', async () => {
+  it('lets PostgreSQL keep a generic plan for a statement it runs by name', async () => {
+    const lookup = (key: string) =>
+      store.db.selectFrom('documentation_items').select('id').where('marker', '=', key).execute();
+    for (let run = 1; run <= 10; run += 1) await lookup(`marker-${run}`);
+    const plans = await sql<{ generic: number }>`
+      SELECT generic_plans::int AS generic FROM pg_prepared_statements WHERE statement LIKE '%"marker" = $1%'`.execute(
+      store.db,
+    );
+    assert.equal(plans.rows.length, 1);
+    assert.ok((plans.rows[0]?.generic ?? 0) > 0, 'runs after the fifth use the kept plan');
+  });
+
+  it('never names an upsert whose partial unique index is named by a parameter: it works on every run', async () => {
     await sql`CREATE TABLE named_upsert (k int, state text)`.execute(store.db);
     await sql`CREATE UNIQUE INDEX named_upsert_open ON named_upsert (k) WHERE state = 'open'`.execute(
       store.db,
