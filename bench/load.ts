@@ -41,6 +41,8 @@ export interface LoadFigures {
   'p90 (ms)': number;
   'p99 (ms)': number;
   'max (ms)': number;
+  /** How late the generator sent (p99): counted in the latencies above, though not the server's doing. */
+  'sent late p99 (ms)': number;
   /** How late the server's event loop ran its timers: what every request waiting on it also waited. */
   'loop delay p99 (ms)': number;
   'loop delay max (ms)': number;
@@ -74,27 +76,30 @@ function mainThreadCpuMs(): number {
 export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   let cpuBefore = mainThreadCpuMs();
-  const result = await new Promise<{ latencies: number[]; non2xx: number; errors: number }>(
-    (resolve, reject) => {
-      const worker = new Worker(new URL('./load-worker.js', import.meta.url), {
-        workerData: {
-          ...options,
-          connections: options.rate >= 1_000 ? 64 : 16,
-          warmUpSeconds: options.warmUpSeconds ?? 1,
-        },
-      });
-      worker.on('message', (message) => {
-        if (message === 'measuring') {
-          cpuBefore = mainThreadCpuMs();
-          delay.enable();
-          return;
-        }
-        resolve(message);
-        void worker.terminate();
-      });
-      worker.once('error', reject);
-    },
-  );
+  const result = await new Promise<{
+    latencies: number[];
+    lateness: number[];
+    non2xx: number;
+    errors: number;
+  }>((resolve, reject) => {
+    const worker = new Worker(new URL('./load-worker.js', import.meta.url), {
+      workerData: {
+        ...options,
+        connections: options.rate >= 1_000 ? 64 : 16,
+        warmUpSeconds: options.warmUpSeconds ?? 1,
+      },
+    });
+    worker.on('message', (message) => {
+      if (message === 'measuring') {
+        cpuBefore = mainThreadCpuMs();
+        delay.enable();
+        return;
+      }
+      resolve(message);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
   delay.disable();
   const cpu = mainThreadCpuMs() - cpuBefore;
   const latencies = result.latencies.sort((x, y) => x - y);
@@ -111,6 +116,9 @@ export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
     'p90 (ms)': at(0.9),
     'p99 (ms)': at(0.99),
     'max (ms)': round(latencies.at(-1) ?? Number.NaN),
+    'sent late p99 (ms)': round(
+      result.lateness.sort((x, y) => x - y)[Math.floor(result.lateness.length * 0.99)] ?? Number.NaN,
+    ),
     'loop delay p99 (ms)': ms(delay.percentile(99)),
     'loop delay max (ms)': ms(delay.max),
     'CPU per request (µs)': Math.round((cpu * 1000) / Math.max(1, answered)),

@@ -276,5 +276,42 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       assert.equal(item.state, 'delivered');
       assert.match(logsWith(sim, item.reference)[0]!.description, /^Bell {2}rang {2}twice/);
     });
+
+    test('a sleeping worker claims a new note only after the nudge delay, so the answer goes out first; then delivers it', async () => {
+      // Its own store, so that no other test's worker claims the notes.
+      const ownEngine = await factory.create();
+      after(() => ownEngine.dispose());
+      const own = await ownEngine.open();
+      after(() => own.close());
+      const nudgeDelayMs = 500;
+      const delayed = pipeline(own, sim, { worker: { pollMs: 600_000, nudgeDelayMs } });
+      const claims: number[] = [];
+      const claimDue = delayed.repo.claimDue.bind(delayed.repo);
+      delayed.repo.claimDue = (...args) => {
+        claims.push(performance.now());
+        return claimDue(...args);
+      };
+      const note = (text: string) =>
+        delayed.service.submit({
+          kind: 'client-note',
+          clientId: recent[3]!.clientId,
+          text,
+          at: recent[3]!.middle,
+        });
+      const first = await note('Before the worker started');
+      delayed.worker!.start();
+      // Its first drain delivers what was waiting; then it sleeps for the (long) poll interval.
+      await until(async () => (await delayed.repo.get(first.item.id))?.state === 'delivered');
+      claims.length = 0;
+      const { item } = await note('While the worker sleeps');
+      const answeredAt = performance.now();
+      // Delivered long before the poll interval: the nudge woke the worker.
+      await until(async () => (await delayed.repo.get(item.id))?.state !== 'pending', 60_000);
+      assert.equal((await delayed.repo.get(item.id))?.state, 'delivered');
+      assert.equal(claims.length, 1, 'one claim for the nudge');
+      // A timer never fires early; the margin covers what submit does after its nudge.
+      assert.ok(claims[0]! - answeredAt >= nudgeDelayMs - 100, `claimed ${claims[0]! - answeredAt} ms after`);
+      await delayed.worker!.stop();
+    });
   });
 }
