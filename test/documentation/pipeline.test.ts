@@ -302,6 +302,8 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       delayed.worker!.start();
       // Its first drain delivers what was waiting; then it sleeps for the (long) poll interval.
       await until(async () => (await delayed.repo.get(first.item.id))?.state === 'delivered');
+      // The state is visible a moment before the worker, which wrote it, has gone back to sleep.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       claims.length = 0;
       const { item } = await note('While the worker sleeps');
       const answeredAt = performance.now();
