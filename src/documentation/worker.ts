@@ -184,6 +184,11 @@ export class DeliveryWorker {
     await this.loop;
   }
 
+  /** True while the worker waits between drains (for the poll interval, a nudge or `stop`). */
+  get sleeping(): boolean {
+    return this.wake !== undefined;
+  }
+
   /** Work is waiting (a new item): skip the rest of the poll interval, or claim again after this batch. */
   nudge(): void {
     this.nudged = true;
@@ -460,6 +465,10 @@ export class DeliveryWorker {
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
+        // A nudge timer set during this sleep must not cut the next one short: `nudged` stays set, so the
+        // drain that follows covers it.
+        clearTimeout(this.nudgeTimer);
+        this.nudgeTimer = undefined;
         this.wake = undefined;
         resolve();
       };

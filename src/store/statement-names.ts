@@ -28,8 +28,12 @@ export interface StatementNamesOptions {
  * index, and the statement fails (42P10) — a change of result, not of speed. Unnamed, it is planned with
  * its values on every run, as on a PostgreSQL server.
  */
-/** `ON CONFLICT (columns) WHERE … $n …`: the conflict target's index predicate holds a parameter. */
-const PARTIAL_INDEX_BY_PARAMETER = /\bon\s+conflict\s*\([^)]*\)\s*where\b(?:(?!\bdo\b)[\s\S])*\$\d/i;
+/**
+ * `ON CONFLICT (columns) WHERE … $n …`: the conflict target's index predicate holds a parameter. The target
+ * may hold expressions (`(lower("email"))`): one level of nested parentheses is allowed for.
+ */
+const PARTIAL_INDEX_BY_PARAMETER =
+  /\bon\s+conflict\s*\((?:[^()]|\([^()]*\))*\)\s*where\b(?:(?!\bdo\b)[\s\S])*\$\d/i;
 
 export class StatementNames {
   private readonly names = new Map<string, string>();
@@ -38,6 +42,7 @@ export class StatementNames {
   /** Texts that once failed before reaching the database; never named again (see `retire`). */
   private readonly retired = new Set<string>();
   private readonly limit: number;
+  private issued = 0;
   private readonly maxLength: number;
 
   constructor(options: StatementNamesOptions = {}) {
@@ -56,7 +61,9 @@ export class StatementNames {
       return undefined;
     }
     this.seenOnce.delete(text);
-    const name = `skybridge_${this.names.size + 1}`;
+    // A counter, not the map's size: a retired name stays prepared on the connection, so it is never reused.
+    this.issued += 1;
+    const name = `skybridge_${this.issued}`;
     this.names.set(text, name);
     return name;
   }
@@ -92,8 +99,10 @@ export class NamingPool implements PoolLike {
           : undefined;
       if (name === undefined) return (client.query as (t: unknown, v?: unknown) => unknown)(text, values);
       return client.query({ name, text: text as string, values: values as unknown[] }).catch((error) => {
-        // A database's refusal leaves the statement prepared; anything else failed on this side.
-        if (!(error instanceof DatabaseError)) this.names.retire(text as string);
+        // A database's refusal leaves the statement prepared; anything else failed on this side. 42P10 is
+        // the one refusal a generic plan causes (a conflict target the rule above missed): it is raised
+        // while planning, so nothing ran, and from now on the text runs unnamed, planned with its values.
+        if (!(error instanceof DatabaseError) || error.code === '42P10') this.names.retire(text as string);
         throw error;
       });
     };

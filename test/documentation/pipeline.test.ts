@@ -303,7 +303,7 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       // Its first drain delivers what was waiting; then it sleeps for the (long) poll interval.
       await until(async () => (await delayed.repo.get(first.item.id))?.state === 'delivered');
       // The state is visible a moment before the worker, which wrote it, has gone back to sleep.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await until(() => delayed.worker!.sleeping);
       claims.length = 0;
       const { item } = await note('While the worker sleeps');
       const answeredAt = performance.now();

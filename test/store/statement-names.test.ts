@@ -29,6 +29,16 @@ describe('statement names', () => {
     assert.ok(names.nameFor('select 1 + $1'), 'the first two keep their names');
   });
 
+  it('never gives out a retired name again (it stays prepared on the connection)', () => {
+    const names = new StatementNames();
+    const twice = (text: string) => names.nameFor(text) ?? names.nameFor(text);
+    const first = twice('select $1 + 1');
+    const second = twice('select $1 + 2');
+    names.retire('select $1 + 1');
+    const third = twice('select $1 + 3');
+    assert.equal(new Set([first, second, third]).size, 3, `${first}, ${second}, ${third}`);
+  });
+
   it('never names an upsert whose conflict target holds a parameter; other upserts are named', () => {
     const names = new StatementNames();
     const twice = (text: string) => names.nameFor(text) ?? names.nameFor(text);
@@ -39,6 +49,11 @@ describe('statement names', () => {
     assert.equal(
       twice('INSERT INTO t VALUES ($1) ON CONFLICT (k)\n  WHERE state = $2 DO UPDATE SET n = 1'),
       undefined,
+    );
+    assert.equal(
+      twice('insert into "t" ("e") values ($1) on conflict (lower("e")) where "state" = $2 do nothing'),
+      undefined,
+      'an expression in the conflict target',
     );
     assert.ok(
       twice('insert into "t" ("k") values ($1) on conflict ("k") where "state" = \'open\' do nothing'),
@@ -113,6 +128,25 @@ describe('statement names on the embedded store', () => {
         ON CONFLICT (k) WHERE state = ${'open'} DO NOTHING`.execute(store.db);
     }
     const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM named_upsert`.execute(store.db);
+    assert.equal(rows.rows[0]?.n, 3);
+  });
+
+  it('runs a statement unnamed from then on once a generic plan of it was refused (42P10)', async () => {
+    await sql`CREATE TABLE nested_upsert (e text, state text)`.execute(store.db);
+    await sql`CREATE UNIQUE INDEX nested_upsert_open ON nested_upsert (lower(trim(e))) WHERE state = 'open'`.execute(
+      store.db,
+    );
+    // Two levels of parentheses in the conflict target: past what the name rule recognises.
+    const refused: string[] = [];
+    for (let run = 1; run <= 12; run += 1) {
+      await sql`INSERT INTO nested_upsert VALUES (${`E${run % 3}`}, ${'open'})
+        ON CONFLICT (lower(trim(e))) WHERE state = ${'open'} DO NOTHING`
+        .execute(store.db)
+        .catch((error: { code?: string }) => refused.push(error.code ?? '?'));
+    }
+    assert.ok(refused.length <= 1, `refused ${refused.length} times`);
+    assert.ok(refused.every((code) => code === '42P10'));
+    const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM nested_upsert`.execute(store.db);
     assert.equal(rows.rows[0]?.n, 3);
   });
 
