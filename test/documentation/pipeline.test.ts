@@ -315,5 +315,29 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       assert.ok(claims[0]! - answeredAt >= nudgeDelayMs - 100, `claimed ${claims[0]! - answeredAt} ms after`);
       await delayed.worker!.stop();
     });
+
+    test('a nudge answered by the poll does not cut the next poll interval short', async () => {
+      const ownEngine = await factory.create();
+      after(() => ownEngine.dispose());
+      const own = await ownEngine.open();
+      after(() => own.close());
+      // The nudge's wake-up is due after the poll has already woken the worker: it must not fire into the
+      // sleep that follows.
+      const pollMs = 400;
+      const polled = pipeline(own, sim, { worker: { pollMs, nudgeDelayMs: 600 } });
+      const claims: number[] = [];
+      const claimDue = polled.repo.claimDue.bind(polled.repo);
+      polled.repo.claimDue = (...args) => {
+        claims.push(performance.now());
+        return claimDue(...args);
+      };
+      polled.worker!.start();
+      await until(() => polled.worker!.sleeping);
+      polled.worker!.nudge();
+      await until(() => claims.length >= 3, 60_000);
+      await polled.worker!.stop();
+      // Timers never fire early: after the poll's claim, the next one waits a whole interval.
+      assert.ok(claims[2]! - claims[1]! >= pollMs - 5, `${claims[2]! - claims[1]!} ms between claims`);
+    });
   });
 }
