@@ -17,8 +17,7 @@ const total = warmUp + Math.round(options.rate * options.seconds);
 const interval = 1000 / options.rate;
 /** @type {number[]} */
 const latencies = [];
-/** How late each counted request went out (its share of the latency that is the generator's). */
-/** @type {number[]} */
+/** How late each counted request went out (its share of the latency that is the generator's). @type {number[]} */
 const lateness = [];
 let answered = 0;
 let non2xx = 0;

@@ -103,11 +103,12 @@ export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
   delay.disable();
   const cpu = mainThreadCpuMs() - cpuBefore;
   const latencies = result.latencies.sort((x, y) => x - y);
+  const lateness = result.lateness.sort((x, y) => x - y);
   const answered = latencies.length + result.non2xx + result.errors;
-  const at = (q: number) =>
-    latencies.length === 0
+  const at = (q: number, sorted = latencies) =>
+    sorted.length === 0
       ? Number.NaN
-      : round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!);
+      : round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!);
   return {
     requests: answered,
     'non-2xx': result.non2xx,
@@ -116,9 +117,7 @@ export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
     'p90 (ms)': at(0.9),
     'p99 (ms)': at(0.99),
     'max (ms)': round(latencies.at(-1) ?? Number.NaN),
-    'sent late p99 (ms)': round(
-      result.lateness.sort((x, y) => x - y)[Math.floor(result.lateness.length * 0.99)] ?? Number.NaN,
-    ),
+    'sent late p99 (ms)': at(0.99, lateness),
     'loop delay p99 (ms)': ms(delay.percentile(99)),
     'loop delay max (ms)': ms(delay.max),
     'CPU per request (µs)': Math.round((cpu * 1000) / Math.max(1, answered)),

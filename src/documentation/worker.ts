@@ -178,8 +178,7 @@ export class DeliveryWorker {
   /** Stops claiming; lets in-flight deliveries finish (their outcome is recorded), then returns. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.nudgeTimer);
-    this.nudgeTimer = undefined;
+    // Ending the sleep also ends its nudge timer (a nudge sets one only while the worker sleeps).
     this.wake?.();
     await this.loop;
   }

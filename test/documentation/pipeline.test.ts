@@ -277,20 +277,26 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       assert.match(logsWith(sim, item.reference)[0]!.description, /^Bell {2}rang {2}twice/);
     });
 
-    test('a sleeping worker claims a new note only after the nudge delay, so the answer goes out first; then delivers it', async () => {
-      // Its own store, so that no other test's worker claims the notes.
+    /** A pipeline on a store of its own (no other test's worker claims its notes), timing each claim. */
+    const timedPipeline = async (worker: { pollMs: number; nudgeDelayMs: number }) => {
       const ownEngine = await factory.create();
       after(() => ownEngine.dispose());
       const own = await ownEngine.open();
       after(() => own.close());
-      const nudgeDelayMs = 500;
-      const delayed = pipeline(own, sim, { worker: { pollMs: 600_000, nudgeDelayMs } });
+      const timed = pipeline(own, sim, { worker });
       const claims: number[] = [];
-      const claimDue = delayed.repo.claimDue.bind(delayed.repo);
-      delayed.repo.claimDue = (...args) => {
+      const claimDue = timed.repo.claimDue.bind(timed.repo);
+      timed.repo.claimDue = (...args) => {
         claims.push(performance.now());
         return claimDue(...args);
       };
+      return { ...timed, claims };
+    };
+
+    test('a sleeping worker claims a new note only after the nudge delay, so the answer goes out first; then delivers it', async () => {
+      const nudgeDelayMs = 500;
+      const delayed = await timedPipeline({ pollMs: 600_000, nudgeDelayMs });
+      const { claims } = delayed;
       const note = (text: string) =>
         delayed.service.submit({
           kind: 'client-note',
@@ -317,20 +323,11 @@ for (const factory of [pgliteEngine, postgresEngine]) {
     });
 
     test('a nudge answered by the poll does not cut the next poll interval short', async () => {
-      const ownEngine = await factory.create();
-      after(() => ownEngine.dispose());
-      const own = await ownEngine.open();
-      after(() => own.close());
       // The nudge's wake-up is due after the poll has already woken the worker: it must not fire into the
       // sleep that follows.
       const pollMs = 400;
-      const polled = pipeline(own, sim, { worker: { pollMs, nudgeDelayMs: 600 } });
-      const claims: number[] = [];
-      const claimDue = polled.repo.claimDue.bind(polled.repo);
-      polled.repo.claimDue = (...args) => {
-        claims.push(performance.now());
-        return claimDue(...args);
-      };
+      const polled = await timedPipeline({ pollMs, nudgeDelayMs: 600 });
+      const { claims } = polled;
       polled.worker!.start();
       await until(() => polled.worker!.sleeping);
       polled.worker!.nudge();
