@@ -97,6 +97,8 @@ export class DeliveryWorker {
   private wake: (() => void) | undefined;
   private nudged = false;
   private nudgeTimer: NodeJS.Timeout | undefined;
+  /** Whether the current sleep may be ended by a nudge (not a back-off after a failure). */
+  private nudgeable = true;
   private lastReplay = 0;
   private readonly inFlight = new Set<string>();
 
@@ -169,7 +171,7 @@ export class DeliveryWorker {
           this.emit({ type: 'error', detail: error instanceof Error ? error.message : String(error) });
           // A failing store is not hammered because work keeps arriving: back off in full.
           this.nudged = false;
-          if (this.running) await this.sleep(this.o.pollMs * 5);
+          if (this.running) await this.sleep(this.o.pollMs * 5, { nudgeable: false });
         }
       }
     })();
@@ -191,7 +193,7 @@ export class DeliveryWorker {
   /** Work is waiting (a new item): skip the rest of the poll interval, or claim again after this batch. */
   nudge(): void {
     this.nudged = true;
-    if (this.nudgeTimer || !this.wake) return;
+    if (this.nudgeTimer || !this.wake || !this.nudgeable) return;
     this.nudgeTimer = setTimeout(() => {
       this.nudgeTimer = undefined;
       this.wake?.();
@@ -458,9 +460,13 @@ export class DeliveryWorker {
     return new Date(this.now().getTime() + jittered);
   }
 
-  /** Waits `ms`, or not at all when a nudge came while the last drain ran. */
-  private sleep(ms: number) {
-    if (this.nudged && this.running) return Promise.resolve();
+  /**
+   * Waits `ms`, or not at all when a nudge came while the last drain ran. A back-off after a failure is
+   * not nudgeable: only `stop` ends it early, and the nudges it ignored are answered by the drain after it.
+   */
+  private sleep(ms: number, { nudgeable = true } = {}) {
+    if (nudgeable && this.nudged && this.running) return Promise.resolve();
+    this.nudgeable = nudgeable;
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -336,5 +336,26 @@ for (const factory of [pgliteEngine, postgresEngine]) {
       // Timers never fire early: after the poll's claim, the next one waits a whole interval.
       assert.ok(claims[2]! - claims[1]! >= pollMs - 5, `${claims[2]! - claims[1]!} ms between claims`);
     });
+
+    test('after a store failure the worker backs off in full: a nudge does not end the back-off', async () => {
+      // A failing store must not be hammered because notes keep arriving (each submit nudges).
+      const pollMs = 100;
+      const failing = await timedPipeline({ pollMs, nudgeDelayMs: 5 });
+      const { claims } = failing;
+      const claimDue = failing.repo.claimDue;
+      let failures = 1;
+      failing.repo.claimDue = (...args) => {
+        const claimed = claimDue(...args);
+        if (failures-- > 0) return Promise.reject(new Error('the store is unreachable'));
+        return claimed;
+      };
+      failing.worker!.start();
+      await until(() => claims.length >= 1 && failing.worker!.sleeping);
+      failing.worker!.nudge();
+      await until(() => claims.length >= 2, 60_000);
+      await failing.worker!.stop();
+      // Timers never fire early: the back-off is five poll intervals from the failed claim.
+      assert.ok(claims[1]! - claims[0]! >= pollMs * 5 - 5, `${claims[1]! - claims[0]!} ms between claims`);
+    });
   });
 }
