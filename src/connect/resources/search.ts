@@ -35,9 +35,11 @@ export function searchBody(filters: Record<string, unknown>): Record<string, str
   return body;
 }
 
+const IsoDate = z.iso.date();
+
 /** Accepts `YYYY-MM-DD` and returns the `YYYYMMDD` form searches want. */
 export function compactDate(day: string): string {
-  const parsed = z.iso.date().safeParse(day);
+  const parsed = IsoDate.safeParse(day);
   if (!parsed.success) throw new RangeError(`expected a date like 2026-03-02, got ${JSON.stringify(day)}`);
   return day.replaceAll('-', '');
 }
