@@ -2,17 +2,18 @@
 // `npm run build`: compiles src/ to dist/ (plain JavaScript that `node` runs without tsx) and copies what
 // src/ reads at run time beside its modules (the dashboard's browser scripts), so every `import.meta.url`
 // path resolves the same from dist/ as from src/. `npm install` (prepare) and `npm start` (prestart) run it
-// with --if-stale: it builds only when dist/ is missing or older than the sources.
+// with --if-stale: it builds only when dist/ is missing or was built from other sources than today's.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
-  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,30 +21,40 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Written last into a finished build; its mtime is when that build started reading the sources. */
+/** Written last into a finished build: the fingerprint of the inputs it was built from. */
 const STAMP = '.build-stamp';
 /** What a build is made from: a change to any of these makes dist/ stale. */
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js'];
 
 export class BuildError extends Error {}
 
-/** The newest mtime among the build's inputs; folders count too, so a deleted or added file does. */
-function newestInput(root) {
-  let newest = 0;
+/**
+ * Every input's path, size and mtime, hashed; folders count too, so a deleted or added file does. Compared
+ * for equality, not by date: a build's start time (to the millisecond) against the sources' mtimes (to the
+ * nanosecond, from the kernel's coarser clock) called a build stale when a source was written in the
+ * millisecond it started, or forever when a source was dated ahead of this machine's clock.
+ */
+function inputsFingerprint(root) {
+  const hash = createHash('sha256');
   const visit = (path) => {
-    const info = statSync(path, { throwIfNoEntry: false });
+    const info = statSync(path, { throwIfNoEntry: false, bigint: true });
     if (!info) return;
-    newest = Math.max(newest, info.mtimeMs);
-    if (info.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    hash.update(`${relative(root, path)}\0${info.size}\0${info.mtimeNs}\n`);
+    if (info.isDirectory()) for (const name of readdirSync(path).sort()) visit(join(path, name));
   };
   for (const input of INPUTS) visit(join(root, input));
-  return newest;
+  return hash.digest('hex');
 }
 
-/** True when `out` holds a finished build made after the last change to the sources. */
+/** True when `out` holds a finished build of the sources as they are now. */
 export function distIsFresh(root = ROOT, out = join(root, 'dist')) {
-  const stamp = statSync(join(out, STAMP), { throwIfNoEntry: false });
-  return stamp !== undefined && newestInput(root) <= stamp.mtimeMs;
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(join(out, STAMP), 'utf8'));
+  } catch {
+    return false; // no finished build, or one from before the fingerprint
+  }
+  return typeof stamp?.inputs === 'string' && stamp.inputs === inputsFingerprint(root);
 }
 
 /** Every file under src/ that tsc does not compile, copied to the same place under `out`. */
@@ -84,6 +95,8 @@ function typescriptCompiler(root) {
  */
 export function build({ root = ROOT, out = join(root, 'dist') } = {}) {
   const started = new Date();
+  // Taken before tsc reads the sources: one changed during the build leaves it stale, to be built again.
+  const inputs = inputsFingerprint(root);
   const staging = `${out}.building-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
@@ -98,8 +111,7 @@ export function build({ root = ROOT, out = join(root, 'dist') } = {}) {
       );
     copyAssets(join(root, 'src'), staging);
     const stamp = join(staging, STAMP);
-    writeFileSync(stamp, `${JSON.stringify({ builtFrom: started.toISOString() })}\n`);
-    utimesSync(stamp, started, started);
+    writeFileSync(stamp, `${JSON.stringify({ builtAt: started.toISOString(), inputs })}\n`);
     const previous = `${out}.previous-${process.pid}`;
     if (existsSync(out)) renameSync(out, previous);
     try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -54,6 +54,27 @@ test('the build rewrites .ts imports, copies run-time assets, and is stale once 
     ['dist'],
     'no staging folder left',
   );
+});
+
+test('a build is fresh whatever the clock says: a source dated ahead of it, or in the same millisecond', async () => {
+  // The stamp was the build's start time, cut to the millisecond, compared with the sources' mtimes: a
+  // source written in the millisecond the build started, or copied with a date ahead of this machine's
+  // clock, made a finished build look stale, so every `npm start` built again.
+  const root = await workspace('skybridge-build-clock-');
+  for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package.json'])
+    await writeFile(join(root, name), await readFile(join(ROOT, name)));
+  await mkdir(join(root, 'scripts'));
+  await writeFile(join(root, 'scripts', 'build.js'), '');
+  await mkdir(join(root, 'src'));
+  const source = join(root, 'src', 'main.ts');
+  await writeFile(source, 'export const answer: number = 42;\n');
+  const ahead = new Date(Date.now() + 3_600_000.25);
+  await utimes(source, ahead, ahead);
+  const out = join(root, 'dist');
+  build({ root, out });
+  assert.equal(distIsFresh(root, out), true, 'fresh right after the build');
+  await writeFile(source, 'export const answer: number = 43;\n');
+  assert.equal(distIsFresh(root, out), false, 'an edit makes it stale, though its date is older');
 });
 
 test('the compiled service starts with plain node on the demo agency and serves the API and dashboard', async () => {
