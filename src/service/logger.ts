@@ -55,10 +55,21 @@ export const REDACT_PATHS = [
   '*.To',
 ];
 
+/**
+ * The query string may hold a phone number or a name: a log line keeps the path only, and in the path a
+ * phone number (typed where an id belongs, percent-encoded or not) is replaced like anywhere else.
+ */
 function pathOnly(url: string): string {
-  // The query string may hold a phone number or a name: a log line keeps the path only.
   const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  const path = q === -1 ? url : url.slice(0, q);
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape: scrub the path as it came.
+  }
+  const scrubbed = redact(decoded);
+  return scrubbed === decoded ? path : scrubbed;
 }
 
 export const serializers = {

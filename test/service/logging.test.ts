@@ -100,6 +100,23 @@ describe('service logs carry no PHI, key, token or secret', async () => {
     assert.equal(typeof line.responseTime, 'number');
   });
 
+  test('a phone number typed into a path, matched route or not, is not in the log', async () => {
+    const before = lines.length;
+    const paths = [
+      '/api/v1/documentation/7195553052',
+      '/api/v1/people/(719)%20555-3052',
+      '/api/v1/people/719.555.3052/shifts',
+    ];
+    for (const url of paths) {
+      const answer = await f.server.inject({ method: 'GET', url, headers: f.auth('read') });
+      assert.ok(answer.statusCode >= 400 && answer.statusCode < 500, `${url}: ${answer.statusCode}`);
+    }
+    const written = lines.slice(before).join('');
+    assert.equal(lines.length - before, paths.length, 'each request still logged');
+    assert.ok(!/555.{0,3}3052/.test(written), `a phone number in the log: ${written}`);
+    assert.match(written, /\/api\/v1\/documentation\/\[phone\]/, 'the path is kept, the number replaced');
+  });
+
   test('a terminal gets readable lines, a file or pipe JSON; LOG_FORMAT overrides; both redact', () => {
     assert.equal(logFormat({}, true), 'pretty');
     assert.equal(logFormat({}, false), 'json');
