@@ -77,6 +77,18 @@ test('`skybridge serve` like `npm start`: demo agency, first key file, 401 witho
   child.kill('SIGTERM');
   assert.equal(await exited, 0, `exit code after SIGTERM\n${stderr}`);
   assert.match(stdout, /stopped\./);
+  // Piped, the log is JSON lines a collector can read, nothing else: the sync's progress goes with the
+  // start lines a person reads.
+  const notJson = stderr.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      return typeof JSON.parse(line) !== 'object';
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(notJson, [], 'stderr holds only JSON log lines');
+  assert.match(stdout, /sync: \S+ \d+\/\d+/, 'the first sync reports its progress');
 
   // The keys commands on the same data folder, now that the service released it.
   const run = (...args: string[]) =>

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { logFormat } from '../../service/logger.ts';
 import { type RunningService, runService } from '../../service/run.ts';
 import { SettingsError } from '../../service/settings.ts';
 import { progressReporter } from './sync.ts';
@@ -9,7 +10,9 @@ import { progressReporter } from './sync.ts';
  * while shutting down exits at once (1).
  */
 export async function serveAction(): Promise<void> {
-  const progress = progressReporter(process.stderr);
+  // Piped, stderr is the JSON log a collector reads: the first sync's progress then goes to stdout, with
+  // the start lines a person reads.
+  const progress = progressReporter(logFormat() === 'json' ? process.stdout : process.stderr);
   let service: RunningService;
   try {
     service = await runService({ onProgress: progress.update });
