@@ -25,3 +25,10 @@ export function printable(value: string, max = 1_000): string {
   const escaped = value.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
+
+/** Like `printable` for a message of several lines: line feeds and tabs stay, nothing is cut. */
+export function printableText(value: string): string {
+  return value.replace(UNSAFE, (c) =>
+    c === '\n' || c === '\t' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

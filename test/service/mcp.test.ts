@@ -172,6 +172,13 @@ describe('MCP tools (in-process and over HTTP)', async () => {
     assert.doesNotMatch(future.text, /\n\s+at /, 'no stack trace');
   });
 
+  test('an error the MCP library writes quoting the caller (an unknown tool) escapes control and bidi characters', async () => {
+    const unknownTool = await call(writer, 'x\u202ey\u0007', {});
+    assert.equal(unknownTool.result.isError, true);
+    assert.match(unknownTool.text, /Tool x\\u202ey\\u0007 not found/);
+    assert.ok(!unknownTool.text.includes('\u202e') && !unknownTool.text.includes('\u0007'), unknownTool.text);
+  });
+
   test('report_call_out by phone runs the call-out workflow for that caregiver; the capability matrix is measured', async () => {
     const { id, digits } = caregiverPhone(app);
     const { result, data, text } = await call(writer, 'report_call_out', {

@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { SkybridgeApp } from '../../runtime/app.ts';
 import { auditTools, type McpAudit } from './audit.ts';
 import type { ToolContext } from './context.ts';
+import { escapingErrors } from './outgoing.ts';
 import type { Scope } from './results.ts';
 import { registerCapabilityTools } from './tools-capabilities.ts';
 import { registerDocumentationTools } from './tools-docs.ts';
@@ -69,5 +70,8 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
   registerCapabilityTools(server, ctx);
   registerMessageTools(server, ctx);
   registerReportTools(server, ctx);
+  // Whatever the transport (stdio, HTTP, in memory), errors that quote the caller leave escaped.
+  const connect = server.connect.bind(server);
+  server.connect = (transport) => connect(escapingErrors(transport));
   return server;
 }
