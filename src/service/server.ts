@@ -189,11 +189,14 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
   // Both plugins hook every route declared after them, so the routes live in a plugin registered next.
   registerGuards(server, options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
   server.register(async (root) => {
-    root.get('/healthz', async () => ({ ok: true, mode: app.mode }));
-    root.get('/readyz', async (_request, reply) =>
+    // Probes and scrapes carry no key and come every few seconds from one address: a lowered request
+    // limit must not turn a healthy service "down" for its orchestrator or its monitoring.
+    const probe = { config: { rateLimit: false } } as const;
+    root.get('/healthz', probe, async () => ({ ok: true, mode: app.mode }));
+    root.get('/readyz', probe, async (_request, reply) =>
       reply.code(app.ready ? 200 : 503).send({ ready: app.ready, mode: app.mode }),
     );
-    root.get('/metrics', async (_request, reply) =>
+    root.get('/metrics', probe, async (_request, reply) =>
       reply.type(metrics.contentType).send(await metrics.render()),
     );
     root.get('/openapi.json', async () => document);

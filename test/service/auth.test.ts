@@ -249,6 +249,13 @@ for (const engine of engines) {
         assert.match(String(refused.headers['retry-after']), /^\d+$/);
         assert.match(refused.json().error.message, /key "reader" may make 3 a minute/);
         assert.equal((await ask('write')).statusCode, 200, 'the limit is per key');
+        // Health probes and metric scrapes carry no key and come every few seconds: never refused.
+        for (let i = 0; i < 10; i++) {
+          for (const url of ['/healthz', '/readyz', '/metrics']) {
+            const probe = await limited.inject({ method: 'GET', url });
+            assert.notEqual(probe.statusCode, 429, `${url}, probe ${i + 1}`);
+          }
+        }
       } finally {
         await limited.close();
       }
