@@ -4,7 +4,7 @@ import { openStore } from '../store/index.ts';
 
 /** How this credential's requests are paced, as `doctor` shows it. */
 export interface RateBudgetReport {
-  /** `shared`: one budget for every process with this client id (PostgreSQL); `in-process`: one process. */
+  /** `shared`: one budget for every process with this client id (PostgreSQL, or a running embedded service). */
   mode: 'shared' | 'in-process';
   perSecond: number;
   explanation: string;
@@ -18,12 +18,13 @@ export async function inspectRateBudget(
   env: NodeJS.ProcessEnv,
 ): Promise<RateBudgetReport> {
   const perSecond = client.governor.ratePerSecond;
+  const limit = `${perSecond} requests/s (WELLSKY_RATE_LIMIT; the ceiling is 100/s per client id)`;
   const inProcess: RateBudgetReport = {
     mode: 'in-process',
     perSecond,
     explanation:
-      `${perSecond} requests/s (WELLSKY_RATE_LIMIT; the ceiling is 100/s per client id). The embedded store ` +
-      'is used by one process at a time, which paces itself.',
+      `${limit}. No service holds the embedded store now: the process that opens it paces itself, and ` +
+      'lends its budget with its store to the commands run beside it.',
   };
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
@@ -32,17 +33,22 @@ export async function inspectRateBudget(
     return { ...inProcess, explanation: `${inProcess.explanation} (the store could not be opened)` };
   }
   try {
+    const kind = store.rateBudget?.kind;
+    // Opened here, the embedded store's budget is this command's own: nothing else draws from it.
+    if (kind === undefined || kind === 'embedded') return inProcess;
     const usage = await sharedBudgetUsage(client, store, 10);
-    if (!usage) return inProcess;
+    const explanation =
+      kind === 'postgres'
+        ? `${limit}, shared by every Skybridge process using this client id on this PostgreSQL (slots of ` +
+          '100 ms claimed in the database). Set the same WELLSKY_RATE_LIMIT in every process.'
+        : `${limit}, shared with the running service, which holds the embedded store (slots of 100 ms it ` +
+          'hands out to itself and to every command beside it).';
     return {
       mode: 'shared',
       perSecond,
-      explanation:
-        `${perSecond} requests/s shared by every Skybridge process using this client id on this ` +
-        'PostgreSQL (slots of 100 ms claimed in the database; the ceiling is 100/s per client id). ' +
-        'Set the same WELLSKY_RATE_LIMIT in every process.',
-      lastSeconds: usage.lastSeconds,
-      busiestSecond: usage.busiestSecond,
+      explanation,
+      lastSeconds: usage?.lastSeconds,
+      busiestSecond: usage?.busiestSecond,
     };
   } finally {
     await store.close();

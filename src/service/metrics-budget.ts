@@ -38,7 +38,7 @@ export function rateBudgetMetrics(app: SkybridgeApp, registers: Registry[]): voi
   });
   new Gauge({
     name: 'skybridge_wellsky_rate_budget_used_last_second',
-    help: 'Requests granted to all processes of this client id in the last whole second (-1: in-process).',
+    help: 'Requests granted to all processes of this client id in the last whole second (-1: paced in-process).',
     registers,
     async collect() {
       const usage = await sharedBudgetUsage(app.client, app.store, 1).catch(() => undefined);

@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import { readFrames, sendFrame } from './bridge-frames.ts';
 import { type BridgeReply, bridgeSocketPath } from './bridge-server.ts';
+import type { BudgetUsage, SlotGrant } from './budget-repo.ts';
 import { lockHolder } from './data-dir-lock.ts';
 import type { Journal } from './journal.ts';
 import type { Durability, Store } from './store.ts';
@@ -147,6 +148,14 @@ export async function connectStoreBridge(path: string): Promise<Store> {
     db,
     engine: hello.engine,
     durability: hello.durability,
+    // The service's budget: what this command sends counts against what the service sends.
+    rateBudget: {
+      where: `the running Skybridge service (pid ${hello.pid}, embedded store)`,
+      kind: 'borrowed',
+      claim: (credential, perSecond, want, fromSlot) =>
+        call('budget-claim', { credential, perSecond, want, fromSlot }) as Promise<SlotGrant>,
+      usage: (credential, seconds) => call('budget-usage', { credential, seconds }) as Promise<BudgetUsage>,
+    },
     journal,
     replay: null,
     transaction: (fn) => db.transaction().execute(fn),

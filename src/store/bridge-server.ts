@@ -19,7 +19,16 @@ export type BridgeRequest =
   | { id: number; op: 'acquire' }
   | { id: number; op: 'query'; sql: string; parameters: readonly unknown[] }
   | { id: number; op: 'release' }
-  | { id: number; op: 'journal'; record: JournalRecord };
+  | { id: number; op: 'journal'; record: JournalRecord }
+  | {
+      id: number;
+      op: 'budget-claim';
+      credential: string;
+      perSecond: number;
+      want: number;
+      fromSlot: number;
+    }
+  | { id: number; op: 'budget-usage'; credential: string; seconds: number };
 
 export type BridgeReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
@@ -84,6 +93,14 @@ function serveSession(store: Store, socket: Socket): void {
   let chain = Promise.resolve();
   readFrames(socket, (message) => {
     const request = message as BridgeRequest;
+    if (request.op === 'budget-claim' || request.op === 'budget-usage') {
+      // Answered at once, not behind the command's queued queries: a claim is for a slot of 100 ms.
+      void rateBudget(request).then(
+        (value) => reply({ id: request.id, ok: true, value }),
+        (error: Error) => reply({ id: request.id, ok: false, error: error.message ?? String(error) }),
+      );
+      return;
+    }
     chain = chain.then(async () => {
       if (idle) clearTimeout(idle);
       if (held) idle = setTimeout(() => socket.destroy(), IDLE_HOLD_MS);
@@ -94,6 +111,16 @@ function serveSession(store: Store, socket: Socket): void {
       }
     });
   });
+
+  async function rateBudget(
+    request: Extract<BridgeRequest, { op: 'budget-claim' | 'budget-usage' }>,
+  ): Promise<unknown> {
+    const budget = store.rateBudget;
+    if (!budget) throw new Error('this store keeps no rate budget');
+    return request.op === 'budget-claim'
+      ? budget.claim(request.credential, request.perSecond, request.want, request.fromSlot)
+      : budget.usage(request.credential, request.seconds);
+  }
 
   async function handle(request: BridgeRequest): Promise<unknown> {
     switch (request.op) {

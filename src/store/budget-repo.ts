@@ -23,13 +23,46 @@ export const SLOTS_PER_SECOND = 10;
  * instead of piling onto the next one's.
  */
 export const SENDING_SLOTS = 8;
-const SLOT_MS = 1000 / SLOTS_PER_SECOND;
+export const SLOT_MS = 1000 / SLOTS_PER_SECOND;
 
 /** What slot `slot` may grant: the sending slots' parts add up to the per-second budget exactly. */
 export function slotCapacity(slot: number, perSecond: number): number {
   const i = slot % SLOTS_PER_SECOND;
   if (i >= SENDING_SLOTS) return 0;
   return Math.floor(((i + 1) * perSecond) / SENDING_SLOTS) - Math.floor((i * perSecond) / SENDING_SLOTS);
+}
+
+/**
+ * A store's rate budget for one WellSky credential: time slots whose capacities add up to the budget per
+ * second, claimed by every process that uses the store (see `BudgetRepo`, `LocalSlotBudget`).
+ */
+export interface StoreRateBudget {
+  /** Where it is kept, for `doctor` and `/metrics`. */
+  readonly where: string;
+  /**
+   * `postgres`: in the database, for every process; `embedded`: in this process, which holds the embedded
+   * store and lends it (with this budget) to commands beside it; `borrowed`: a command beside the service.
+   */
+  readonly kind: 'postgres' | 'embedded' | 'borrowed';
+  claim(credential: string, perSecond: number, want: number, fromSlot: number): Promise<SlotGrant>;
+  usage(credential: string, seconds: number): Promise<BudgetUsage>;
+}
+
+/** The budget kept in PostgreSQL, as a store offers it; slots older than 2 min are dropped now and then. */
+export function postgresRateBudget(db: Kysely<Database>): StoreRateBudget {
+  const repo = new BudgetRepo(db);
+  let claims = 0;
+  return {
+    where: 'PostgreSQL',
+    kind: 'postgres',
+    claim(credential, perSecond, want, fromSlot) {
+      claims += 1;
+      // Old slots only serve `usage`; about once a minute at full speed, drop what is older than 2 min.
+      if (claims % 2000 === 0) void repo.prune(credential).catch(() => undefined);
+      return repo.claim(credential, perSecond, want, fromSlot);
+    },
+    usage: (credential, seconds) => repo.usage(credential, seconds),
+  };
 }
 
 /**

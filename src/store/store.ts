@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import { type Kysely, Migrator, type Transaction } from 'kysely';
 import { openRunningServiceStore } from './bridge-client.ts';
+import { LocalSlotBudget } from './budget-local.ts';
+import { postgresRateBudget, type StoreRateBudget } from './budget-repo.ts';
 import { openPglite } from './engine-pglite.ts';
 import { openPostgres } from './engine-postgres.ts';
 import { StoreConfigError } from './errors.ts';
@@ -37,6 +39,11 @@ export interface Store {
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Drop journal records the store no longer needs (embedded mode; a no-op on PostgreSQL). */
   compactJournal(): Promise<CompactionReport>;
+  /**
+   * The WellSky rate budget every process using this store draws from (one per credential): in
+   * PostgreSQL, or in the memory of the process holding the embedded store. Absent: pace in-process.
+   */
+  readonly rateBudget?: StoreRateBudget | undefined;
   close(): Promise<void>;
 }
 
@@ -91,6 +98,7 @@ async function openPostgresStore(url: string, variable: string): Promise<Store> 
   return {
     db: engine.db,
     engine: 'postgres',
+    rateBudget: postgresRateBudget(engine.db),
     journal: null,
     replay: null,
     durability: {
@@ -142,6 +150,7 @@ async function openPgliteStore(
     return {
       db,
       engine: 'pglite',
+      rateBudget: new LocalSlotBudget(),
       journal: openJournal,
       replay: { records: records.length, warnings, compaction, ...counts },
       durability: {

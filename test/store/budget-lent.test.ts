@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { shareRateBudget } from '../../src/runtime/budget.ts';
+import { connectStoreBridge } from '../../src/store/bridge-client.ts';
+import { serveStoreBridge } from '../../src/store/bridge-server.ts';
+import { SLOTS_PER_SECOND, slotCapacity } from '../../src/store/budget-repo.ts';
+import { clientFor, simulator } from '../helpers/sim.ts';
+import { pgliteEngine } from '../helpers/stores.ts';
+
+// The embedded store is held by one process (the service), but lent to the commands run beside it: a
+// `skybridge sync --full` beside `npm start` must draw from the service's budget, not pace itself alone.
+const fixture = await pgliteEngine.create();
+after(() => fixture.dispose());
+const owner = await fixture.open();
+after(() => owner.close());
+const bridge = await serveStoreBridge(owner, fixture.dataDir!);
+assert.ok(bridge, 'the data folder path is short enough for a socket');
+after(() => bridge.close());
+const borrower = await connectStoreBridge(bridge.path);
+after(() => borrower.close());
+
+test('the holder of the embedded store and a command beside it claim from one budget', async () => {
+  assert.equal(owner.rateBudget?.kind, 'embedded');
+  assert.equal(borrower.rateBudget?.kind, 'borrowed');
+  // A slot far ahead of the clock, so that every claim below is for the same slot whatever the time.
+  const slot = Math.floor(Date.now() / 100) + 600 * SLOTS_PER_SECOND;
+  const first = slot - (slot % SLOTS_PER_SECOND);
+  const granted = { owner: 0, borrower: 0 };
+  for (let i = 0; i < 6; i++) {
+    const grants = [
+      await borrower.rateBudget!.claim('credential', 90, 5, first),
+      await owner.rateBudget!.claim('credential', 90, 5, first),
+    ];
+    assert.ok(grants.every((g) => g.slot === first));
+    granted.borrower += grants[0]!.granted;
+    granted.owner += grants[1]!.granted;
+  }
+  const capacity = slotCapacity(first, 90);
+  assert.equal(granted.owner + granted.borrower, capacity, 'the slot is filled once, not once each');
+  assert.deepEqual(granted, { borrower: 5 + Math.min(5, capacity - 10), owner: 5 });
+  // Another credential has a budget of its own.
+  assert.equal((await borrower.rateBudget!.claim('another', 90, 5, first)).granted, 5);
+  const usage = await borrower.rateBudget!.usage('credential', 10);
+  assert.equal(usage.lastSeconds.length, 10);
+});
+
+test('two WellSky clients, one on the store and one beside it, together stay within the budget', async () => {
+  // A budget of 20/s against a simulator that would let 100/s through: paced alone, each client would
+  // send 20 a second and the two 40.
+  const sim = await simulator({ clients: 4, caregivers: 3, weeks: 1 });
+  const perSecond = 20;
+  const clients = [owner, borrower].map((store) => {
+    const client = clientFor(sim, { config: { rateLimitPerSecond: perSecond } });
+    assert.equal(shareRateBudget(client, store, {}), true);
+    return client;
+  });
+  assert.match(clients[1]!.governor.describe().sharedThrough ?? '', /running Skybridge service/);
+  const patient = String(sim.control.data.patients()[0]!.id);
+  sim.control.resetStats();
+  await Promise.all(
+    clients.map((client) =>
+      Promise.all(Array.from({ length: 30 }, () => client.relatedPersons.ofPatient(patient))),
+    ),
+  );
+  const stats = sim.control.stats();
+  assert.equal(stats.rateLimited, 0);
+  // An upper bound: a slow machine only sends fewer.
+  assert.ok(stats.busiestSecond <= perSecond, `busiest second ${stats.busiestSecond}`);
+});
