@@ -9,7 +9,7 @@ import {
 
 /**
  * The embedded store's rate budget, kept in the memory of the process that holds the store: the same
- * slots and capacities as the PostgreSQL one (`BudgetRepo`), claimed by that process and, through the
+ * slots as the PostgreSQL one (`BudgetRepo`), claimed by that process and, through the
  * store's socket, by every command running beside it. PGlite is one process, but the commands it lends
  * its store to are not: each paced alone, a `skybridge sync --full` beside the service doubled the
  * requests per second sent with one client id.
@@ -27,7 +27,10 @@ export class LocalSlotBudget implements StoreRateBudget {
     const slot = Math.max(fromSlot, Math.floor(ms / SLOT_MS));
     const slots = this.slotsOf(credential);
     const used = slots.get(slot) ?? 0;
-    const granted = Math.max(0, Math.min(want, slotCapacity(slot, perSecond) - used));
+    // Every slot of the second sends: the quiet end of each second in the database's budget is there for
+    // requests held up between processes and a database; here a grant is spent where it is made, and a
+    // request of a person (a call-out's live read) need not wait up to 200 ms for the next second.
+    const granted = Math.max(0, Math.min(want, slotCapacity(slot, perSecond, SLOTS_PER_SECOND) - used));
     slots.set(slot, used + granted);
     // Old slots only serve `usage`: now and then, drop what is older than 2 minutes.
     if (++this.claims % 2000 === 0) this.prune(ms);

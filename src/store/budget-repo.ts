@@ -26,10 +26,10 @@ export const SENDING_SLOTS = 8;
 export const SLOT_MS = 1000 / SLOTS_PER_SECOND;
 
 /** What slot `slot` may grant: the sending slots' parts add up to the per-second budget exactly. */
-export function slotCapacity(slot: number, perSecond: number): number {
+export function slotCapacity(slot: number, perSecond: number, sendingSlots = SENDING_SLOTS): number {
   const i = slot % SLOTS_PER_SECOND;
-  if (i >= SENDING_SLOTS) return 0;
-  return Math.floor(((i + 1) * perSecond) / SENDING_SLOTS) - Math.floor((i * perSecond) / SENDING_SLOTS);
+  if (i >= sendingSlots) return 0;
+  return Math.floor(((i + 1) * perSecond) / sendingSlots) - Math.floor((i * perSecond) / sendingSlots);
 }
 
 /**
