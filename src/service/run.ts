@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -122,6 +123,9 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
   print(`  MCP        ${url}/mcp`);
   print(`  OpenAPI    ${url}/openapi.json`);
   print(`  Health     ${url}/healthz   Metrics ${url}/metrics`);
-  print(`Try: curl -H "Authorization: Bearer $(cat <key file>)" "${url}/api/v1/people?name=a"`);
+  // A line to paste as it is: the first key's file when it is there, else where a key goes.
+  const keyFile = join(settings.dataDir, FIRST_KEY_FILE);
+  const bearer = existsSync(keyFile) ? `$(cat '${keyFile.replaceAll("'", "'\\''")}')` : '<your API key>';
+  print(`Try: curl -H "Authorization: Bearer ${bearer}" "${url}/api/v1/people?name=a"`);
   return { app, server, url, stop };
 }

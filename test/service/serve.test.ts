@@ -58,6 +58,7 @@ test('`skybridge serve` like `npm start`: demo agency, first key file, 401 witho
   const key = (await readFile(keyFile, 'utf8')).trim();
   assert.match(key, /^sk_/);
   assert.ok(!stdout.includes(key) && !stderr.includes(key), 'the key is not printed');
+  assert.ok(stdout.includes(`Bearer $(cat '${keyFile}')`), 'the "Try:" line can be pasted as it is');
 
   const health = await fetch(`${url}/healthz`);
   assert.equal(health.status, 200);
