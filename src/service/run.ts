@@ -3,11 +3,13 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { SkybridgeApp } from '../runtime/app.ts';
+import { lockHolder } from '../store/data-dir-lock.ts';
+import { embeddedDataDir } from '../store/store.ts';
 import type { SyncProgress } from '../sync/engine.ts';
 import { KeyRepo } from './keys.ts';
 import { serviceLogger } from './logger.ts';
 import { buildServer, type SkybridgeServer } from './server.ts';
-import { serviceSettings } from './settings.ts';
+import { SettingsError, serviceSettings } from './settings.ts';
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -37,6 +39,19 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const settings = serviceSettings(env);
+  // The embedded store is lent to commands beside its service, so a second service would borrow it
+  // too, and run a second worker, sync (and demo WellSky) on it. Several services need PostgreSQL.
+  if (!env.DATABASE_URL?.trim()) {
+    const dataDir = embeddedDataDir(env);
+    const holder = await lockHolder(dataDir);
+    if (holder !== undefined && holder !== process.pid) {
+      throw new SettingsError(
+        `the embedded store in ${dataDir} is held by another process (pid ${holder}), most likely a Skybridge ` +
+          'service already running on it: one service per data folder. Stop that one first, give this one ' +
+          'its own SKYBRIDGE_DATA_DIR, or run several services on PostgreSQL (DATABASE_URL).',
+      );
+    }
+  }
   const app = await SkybridgeApp.create({ env, simulator: settings.demo });
   if (app.mode === 'simulated') {
     print('SIMULATED WELLSKY: no WellSky credentials (WELLSKY_CLIENT_ID, WELLSKY_CLIENT_SECRET) are set, so');

@@ -67,7 +67,7 @@ async function startService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 }
 
 export function besideServiceTest(engine: EngineFactory) {
-  test(`${engine.name}: keys create, docs list and lookup work beside a running service`, {
+  test(`${engine.name}: keys create, docs list and lookup work beside a running service${engine.name === 'pglite' ? '; a second service is refused' : ''}`, {
     timeout: 300_000,
   }, async () => {
     const fixture = await engine.create();
@@ -101,6 +101,14 @@ export function besideServiceTest(engine: EngineFactory) {
     const answer = JSON.parse(found.stdout) as { kind: string; matches: unknown[] };
     assert.equal(answer.kind, 'name');
     assert.ok(answer.matches.length > 0, 'the mirror the service synced answers');
+
+    if (engine.name === 'pglite') {
+      // A second service on the folder would borrow the store and run a second worker and sync on it.
+      const second = await run(env, ['start']);
+      assert.equal(second.code, 2, `${second.stdout}\n${second.stderr}`);
+      assert.match(second.stderr, /held by another process \(pid \d+\).*one service per data folder/s);
+      assert.doesNotMatch(second.stdout, /Skybridge is ready/);
+    }
 
     service.kill('SIGTERM');
     const [code] = await once(service, 'exit');
