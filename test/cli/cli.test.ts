@@ -62,6 +62,18 @@ describe('skybridge CLI', () => {
     assert.doesNotMatch(stdout, /definitely-wrong/);
   });
 
+  test("doctor with an agency id that is not the credentials' exits non-zero and says to check it", async () => {
+    const sim = await simulator({ caregivers: 2, clients: 2, weeks: 1 });
+    const { code, stdout } = await run(['doctor'], {
+      WELLSKY_BASE_URL: sim.url,
+      WELLSKY_CLIENT_ID: sim.credentials.clientId,
+      WELLSKY_CLIENT_SECRET: sim.credentials.clientSecret,
+      WELLSKY_AGENCY_ID: `${Number(sim.agencyId) + 1}`,
+    });
+    assert.match(stdout, /Agency id: DOES NOT MATCH these credentials/);
+    assert.equal(code, 1, 'a script that runs doctor sees the failure');
+  });
+
   test('doctor without credentials names the missing variables', async () => {
     const { code, stderr } = await run(['doctor']);
     assert.notEqual(code, 0);

@@ -57,7 +57,8 @@ export function doctorCommand(program: Command) {
           rateBudget: sim ? undefined : await inspectRateBudget(client, process.env),
         });
         console.log(flags.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report));
-        if (!report.authentication.ok) process.exitCode = 1;
+        // A script that runs doctor must see what stops every agency-tagged call, not only a failed login.
+        if (!report.authentication.ok || report.configuration.agencyIdMatches === false) process.exitCode = 1;
       } finally {
         await sim?.close();
       }
