@@ -45,7 +45,7 @@ export async function authorize(keys: KeyRepo, request: FastifyRequest, needed: 
     throw new ApiError(
       403,
       'forbidden',
-      `this route needs a key with the ${needed} scope; key "${key.name}" has ${key.scope}. Ask an admin for a ${needed} key`,
+      `this route needs a key with the ${needed} scope; key "${key.name}" has ${key.scope}. Ask an administrator for ${needed === 'admin' ? 'an' : 'a'} ${needed} key`,
     );
   }
   request.apiKey = key;

@@ -258,7 +258,8 @@ describe('MCP tools (in-process and over HTTP)', async () => {
       entries.map((e) => [e.route, e.status, e.keyId]),
       [
         ['mcp:identify_caller', 200, await idOf('mcp-read')],
-        ['mcp:add_office_task', 400, await idOf('mcp-read')],
+        // Refused for the key's scope: 403, as the same refusal over HTTP.
+        ['mcp:add_office_task', 403, await idOf('mcp-read')],
         ['mcp:add_office_task', 200, await idOf('mcp-write')],
       ],
     );

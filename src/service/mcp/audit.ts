@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditLog } from '../audit.ts';
+import { toolStatus } from './results.ts';
 
 /** Who is calling the tools: the API key over HTTP, nobody named (null) on a local stdio connection. */
 export interface McpAudit {
@@ -51,7 +52,7 @@ function isId(value: unknown): value is string | number {
 /**
  * Makes every tool registered on `server` from now on write an audit row before its answer leaves, as
  * the HTTP routes do: which key, which tool (`MCP mcp:<tool>`), the people touched, and 200 for an
- * answer or 400 for a refusal.
+ * answer, 403 for a tool the key's scope does not allow, 400 for another refusal.
  */
 type ToolHandler = (...params: unknown[]) => Promise<CallToolResult> | CallToolResult;
 type Register = (name: string, config: unknown, handler: ToolHandler) => unknown;
@@ -68,7 +69,7 @@ export function auditTools(server: McpServer, audit: McpAudit): void {
         keyId: audit.keyId,
         method: 'MCP',
         route: `mcp:${name}`,
-        status: result.isError ? 400 : 200,
+        status: toolStatus(result),
         subjectIds: subjectIds(args, result),
       });
       return result;

@@ -28,15 +28,29 @@ export function answer(summary: string, data: Record<string, unknown>): CallTool
   };
 }
 
+/** A tool refused because the connection's key lacks the scope: audited as 403, like the HTTP route. */
+export class ToolScopeError extends ToolInputError {
+  override name = 'ToolScopeError';
+}
+
+/** The HTTP status an error result stands for, for the audit log (400 unless said otherwise). */
+const statuses = new WeakMap<CallToolResult, number>();
+
+export function toolStatus(result: CallToolResult): number {
+  return result.isError ? (statuses.get(result) ?? 400) : 200;
+}
+
 /** Tool errors often quote the arguments: control and bidi characters are escaped (see printable). */
-export function toolError(message: string): CallToolResult {
-  return { content: [{ type: 'text', text: printable(message) }], isError: true };
+export function toolError(message: string, status = 400): CallToolResult {
+  const result: CallToolResult = { content: [{ type: 'text', text: printable(message) }], isError: true };
+  statuses.set(result, status);
+  return result;
 }
 
 /** Refuses a tool the key's scope does not allow, saying which scope it needs. */
 export function requireScope(have: Scope, need: Scope, tool: string): void {
   if (RANK[have] < RANK[need]) {
-    throw new ToolInputError(
+    throw new ToolScopeError(
       `${tool} changes agency records and needs a "${need}" API key; this connection has a "${have}" key. ` +
         'Ask an administrator for a key with write scope (skybridge keys create --scope write), or tell the ' +
         'person that you cannot record this yourself.',
@@ -54,7 +68,7 @@ export async function guarded(body: () => Promise<CallToolResult>): Promise<Call
   } catch (error) {
     if (error instanceof IntakeError || error instanceof ToolInputError || error instanceof OperationError) {
       const field = error.field && !error.message.startsWith(error.field) ? ` (field: ${error.field})` : '';
-      return toolError(`${error.message}${field}`);
+      return toolError(`${error.message}${field}`, error instanceof ToolScopeError ? 403 : 400);
     }
     if (error instanceof RangeError) return toolError(error.message);
     if (error instanceof ConnectError || error instanceof ConfigError) {
