@@ -139,7 +139,18 @@ export function buildServer(app: SkybridgeApp, options: ServerOptions = {}): Sky
     requestIdHeader: false,
     logController: new OneLinePerRequest(),
     return503OnClosing: true,
+    // Errors fastify finds before any route (a malformed URL) answer in the API's own shape, without
+    // quoting the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      const message =
+        error.code === 'FST_ERR_BAD_URL'
+          ? 'the URL is not valid: a percent sign must start an escape of two hex digits (like %20); send a literal % as %25'
+          : 'the request could not be routed; check the method and the path';
+      void (reply as unknown as FastifyReply).code(400).send(errorBody('invalid_request', message, 'path'));
+    },
   }) as unknown as SkybridgeServer;
+  // The API takes JSON: a text body gets 415 and says so, instead of failing validation as a string.
+  server.removeContentTypeParser('text/plain');
   const keys = options.keys ?? new KeyRepo(app.store);
   const auditLog =
     options.auditLog ??
@@ -257,6 +268,8 @@ function registerGuards(server: FastifyInstance, perMinute: number): void {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     // The API is called from other origins' servers, never embedded by pages of other sites.
     crossOriginResourcePolicy: { policy: 'same-origin' },
+    // As the CSP's frame-ancestors 'none' says, for browsers that only read the older header.
+    frameguard: { action: 'deny' },
   });
   if (perMinute <= 0) return;
   server.register(rateLimit, {
@@ -413,9 +426,10 @@ async function answerError(error: FastifyError, request: FastifyRequest, reply: 
       .send(errorBody('unsupported_media_type', 'send the body as JSON with Content-Type: application/json'));
   }
   if (status >= 400 && status < 500) {
+    // fastify's parser answers the same error for both, so the message names both.
     const message =
       error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(error.message)
-        ? 'the body is not valid JSON'
+        ? 'the body is not valid JSON, or it has a "__proto__" or "constructor.prototype" key (refused: no field takes one)'
         : error.message;
     return reply.code(status).send(errorBody('invalid_request', message, 'body'));
   }

@@ -231,6 +231,33 @@ export function fuzzScenario(engine: EngineFactory) {
       assert.match(bidi.json().error.message, /x\\u202ey/, 'the override is shown, not applied');
     });
 
+    test('a malformed URL, a text body and a "__proto__" key: 4xx in the API\'s own error shape, saying what is wrong', async () => {
+      const badUrl = await f.server.inject({
+        method: 'GET',
+        url: '/api/v1/documentation/%ZZ',
+        headers: admin,
+      });
+      assert.equal(badUrl.statusCode, 400);
+      assert.equal(badUrl.json().error.code, 'invalid_request', badUrl.body);
+      assert.match(badUrl.json().error.message, /percent/);
+      const text = await f.server.inject({
+        method: 'POST',
+        url: '/api/v1/documentation',
+        headers: { ...admin, 'content-type': 'text/plain' },
+        payload: 'a note as plain text',
+      });
+      assert.equal(text.statusCode, 415, text.body);
+      assert.equal(text.json().error.code, 'unsupported_media_type');
+      const proto = await f.server.inject({
+        method: 'POST',
+        url: '/api/v1/documentation',
+        headers: { ...admin, 'content-type': 'application/json' },
+        payload: '{"kind":"client-note","clientId":"1","text":"x","__proto__":{"admin":true}}',
+      });
+      assert.equal(proto.statusCode, 400, proto.body);
+      assert.match(proto.json().error.message, /__proto__/);
+    });
+
     test('every MCP tool: arguments of the wrong type → a tool error with a message, never a crash, nothing stored', async () => {
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
       const server = createMcpServer(f.app, { scope: 'write' });
