@@ -82,7 +82,11 @@ describe('staff dashboard in Chromium', async () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.match(csp, /frame-ancestors 'none'/);
     assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
-    assert.equal(answer.headers.get('x-frame-options'), 'DENY', 'the older header agrees with frame-ancestors');
+    assert.equal(
+      answer.headers.get('x-frame-options'),
+      'DENY',
+      'the older header agrees with frame-ancestors',
+    );
     const html = await answer.text();
     assert.doesNotMatch(html, /<style>|<script>(?!<\/script>)|\sstyle="/, 'no inline script or style');
   });
