@@ -1,15 +1,25 @@
-import {
-  type BudgetUsage,
-  SLOT_MS,
-  SLOTS_PER_SECOND,
-  type SlotGrant,
-  type StoreRateBudget,
-  slotCapacity,
-} from './budget-repo.ts';
+import type { BudgetUsage, SlotGrant, StoreRateBudget } from './budget-repo.ts';
 
 /**
- * The embedded store's rate budget, kept in the memory of the process that holds the store: the same
- * slots as the PostgreSQL one (`BudgetRepo`), claimed by that process and, through the
+ * Slots of 10 ms, each sending its part of the second's budget (0 or 1 request at 90/s): requests go out
+ * evenly spaced, as the in-process pacer sent them. The database's 100 ms slots hand out up to a slot's
+ * worth at once, and a burst of nine WellSky answers parsed back to back held the event loop for the
+ * requests a person waits on.
+ */
+const SLOTS_PER_SECOND = 100;
+const SLOT_MS = 1000 / SLOTS_PER_SECOND;
+
+/** Slot `slot`'s part of `perSecond`: the parts of one second add up to it exactly. */
+function capacity(slot: number, perSecond: number): number {
+  const i = slot % SLOTS_PER_SECOND;
+  return (
+    Math.floor(((i + 1) * perSecond) / SLOTS_PER_SECOND) - Math.floor((i * perSecond) / SLOTS_PER_SECOND)
+  );
+}
+
+/**
+ * The embedded store's rate budget, kept in the memory of the process that holds the store: slots like
+ * the PostgreSQL one's (`BudgetRepo`), shorter, claimed by that process and, through the
  * store's socket, by every command running beside it. PGlite is one process, but the commands it lends
  * its store to are not: each paced alone, a `skybridge sync --full` beside the service doubled the
  * requests per second sent with one client id.
@@ -27,10 +37,7 @@ export class LocalSlotBudget implements StoreRateBudget {
     const slot = Math.max(fromSlot, Math.floor(ms / SLOT_MS));
     const slots = this.slotsOf(credential);
     const used = slots.get(slot) ?? 0;
-    // Every slot of the second sends: the quiet end of each second in the database's budget is there for
-    // requests held up between processes and a database; here a grant is spent where it is made, and a
-    // request of a person (a call-out's live read) need not wait up to 200 ms for the next second.
-    const granted = Math.max(0, Math.min(want, slotCapacity(slot, perSecond, SLOTS_PER_SECOND) - used));
+    const granted = Math.max(0, Math.min(want, capacity(slot, perSecond) - used));
     slots.set(slot, used + granted);
     // Old slots only serve `usage`: now and then, drop what is older than 2 minutes.
     if (++this.claims % 2000 === 0) this.prune(ms);
