@@ -36,12 +36,13 @@ export async function inspectRateBudget(
     const kind = store.rateBudget?.kind;
     // Opened here, the embedded store's budget is this command's own: nothing else draws from it.
     if (kind === undefined || kind === 'embedded') return inProcess;
-    const usage = await sharedBudgetUsage(client, store, 10);
+    // A service of an older version answers no usage: the report says what it can without it.
+    const usage = await sharedBudgetUsage(client, store, 10).catch(() => undefined);
     const explanation =
       kind === 'postgres'
         ? `${limit}, shared by every Skybridge process using this client id on this PostgreSQL (slots of ` +
           '100 ms claimed in the database). Set the same WELLSKY_RATE_LIMIT in every process.'
-        : `${limit}, shared with the running service, which holds the embedded store (slots of 100 ms it ` +
+        : `${limit}, shared with the running service, which holds the embedded store (slots of 10 ms it ` +
           'hands out to itself and to every command beside it).';
     return {
       mode: 'shared',

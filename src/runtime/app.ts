@@ -28,6 +28,12 @@ export interface AppOptions {
    * simulator with a demo agency — said plainly, never silently. `always`/`never` force one.
    */
   demo?: 'auto' | 'always' | 'never';
+  /**
+   * Embedded store: use a running service's store through its socket when one holds the folder (default
+   * true, as commands do). The service itself says false: the folder's lock then decides, atomically,
+   * which of two services starting at once gets it.
+   */
+  borrowRunningService?: boolean;
   simulator?: SimulatorOptions;
   store?: Store;
   now?: () => Date;
@@ -99,7 +105,10 @@ export class SkybridgeApp {
     // holds the folder) lends it to such commands over a socket while it runs.
     const store =
       options.store ??
-      (await lendStore(await openStore({ env, viaRunningService: true }), embeddedDataDir(env)));
+      (await lendStore(
+        await openStore({ env, viaRunningService: options.borrowRunningService ?? true }),
+        embeddedDataDir(env),
+      ));
     // One rate budget per credential across every process on the same PostgreSQL (issue #11).
     shareRateBudget(client, store, env);
     const now = options.now;

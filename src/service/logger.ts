@@ -62,12 +62,15 @@ export const REDACT_PATHS = [
 function pathOnly(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  let decoded = path;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    // A malformed escape: scrub the path as it came.
-  }
+  // Each run of escapes on its own, so one malformed escape elsewhere (a trailing %) does not leave the
+  // number encoded, out of the scrubber's sight.
+  const decoded = path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      return escapes;
+    }
+  });
   const scrubbed = redact(decoded);
   return scrubbed === decoded ? path : scrubbed;
 }

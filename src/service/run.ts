@@ -40,7 +40,8 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
   const print = options.print ?? ((line: string) => console.log(line));
   const settings = serviceSettings(env);
   // The embedded store is lent to commands beside its service, so a second service would borrow it
-  // too, and run a second worker, sync (and demo WellSky) on it. Several services need PostgreSQL.
+  // too, and run a second worker, sync (and demo WellSky) on it. Several services need PostgreSQL. This
+  // check gives the clear message; the app below never borrows, so two starting at once meet the lock.
   if (!env.DATABASE_URL?.trim()) {
     const dataDir = embeddedDataDir(env);
     const holder = await lockHolder(dataDir);
@@ -52,7 +53,7 @@ export async function runService(options: RunOptions = {}): Promise<RunningServi
       );
     }
   }
-  const app = await SkybridgeApp.create({ env, simulator: settings.demo });
+  const app = await SkybridgeApp.create({ env, simulator: settings.demo, borrowRunningService: false });
   if (app.mode === 'simulated') {
     print('SIMULATED WELLSKY: no WellSky credentials (WELLSKY_CLIENT_ID, WELLSKY_CLIENT_SECRET) are set, so');
     print(

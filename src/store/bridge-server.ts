@@ -94,7 +94,7 @@ function serveSession(store: Store, socket: Socket): void {
   readFrames(socket, (message) => {
     const request = message as BridgeRequest;
     if (request.op === 'budget-claim' || request.op === 'budget-usage') {
-      // Answered at once, not behind the command's queued queries: a claim is for a slot of 100 ms.
+      // Answered at once, not behind the command's queued queries: a claim is for a slot of 10 ms.
       void rateBudget(request).then(
         (value) => reply({ id: request.id, ok: true, value }),
         (error: Error) => reply({ id: request.id, ok: false, error: error.message ?? String(error) }),

@@ -9,13 +9,22 @@ import type { BudgetUsage, SlotGrant, StoreRateBudget } from './budget-repo.ts';
 const SLOTS_PER_SECOND = 100;
 const SLOT_MS = 1000 / SLOTS_PER_SECOND;
 
-/** Slot `slot`'s part of `perSecond`: the parts of one second add up to it exactly. */
+/**
+ * Slot `slot`'s part of `perSecond`, counted from the slot's absolute number, so the parts of any second
+ * add up to the rate and a fraction carries over (0.5 a second: one slot in 200 grants one request).
+ */
 function capacity(slot: number, perSecond: number): number {
-  const i = slot % SLOTS_PER_SECOND;
   return (
-    Math.floor(((i + 1) * perSecond) / SLOTS_PER_SECOND) - Math.floor((i * perSecond) / SLOTS_PER_SECOND)
+    Math.floor(((slot + 1) * perSecond) / SLOTS_PER_SECOND) -
+    Math.floor((slot * perSecond) / SLOTS_PER_SECOND)
   );
 }
+
+/** How far ahead a claim looks for room: an hour of slots (a rate below one request an hour finds none). */
+const SEARCH_SLOTS = 3_600 * SLOTS_PER_SECOND;
+
+/** Milliseconds on a clock that never steps back (a wall-clock step would stall every claimer). */
+const monotonicNow = () => performance.timeOrigin + performance.now();
 
 /**
  * The embedded store's rate budget, kept in the memory of the process that holds the store: slots like
@@ -30,15 +39,29 @@ export class LocalSlotBudget implements StoreRateBudget {
   private readonly used = new Map<string, Map<number, number>>();
   private claims = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** Per credential, the lowest rate a claimer asked with: a command with a higher one is held to it. */
+  private readonly rates = new Map<string, number>();
 
+  constructor(private readonly now: () => number = monotonicNow) {}
+
+  /**
+   * Up to `want` requests in the first slot at or after `fromSlot` (and not before now) that has room;
+   * granted 0 only when none has within an hour.
+   */
   async claim(credential: string, perSecond: number, want: number, fromSlot: number): Promise<SlotGrant> {
     const ms = this.now();
-    const slot = Math.max(fromSlot, Math.floor(ms / SLOT_MS));
+    const rate = Math.min(perSecond, this.rates.get(credential) ?? perSecond);
+    this.rates.set(credential, rate);
     const slots = this.slotsOf(credential);
-    const used = slots.get(slot) ?? 0;
-    const granted = Math.max(0, Math.min(want, capacity(slot, perSecond) - used));
-    slots.set(slot, used + granted);
+    const first = Math.max(fromSlot, Math.floor(ms / SLOT_MS));
+    let slot = first;
+    let room = capacity(slot, rate) - (slots.get(slot) ?? 0);
+    while (room <= 0 && slot < first + SEARCH_SLOTS) {
+      slot += 1;
+      room = capacity(slot, rate) - (slots.get(slot) ?? 0);
+    }
+    const granted = Math.max(0, Math.min(want, room));
+    if (granted > 0) slots.set(slot, (slots.get(slot) ?? 0) + granted);
     // Old slots only serve `usage`: now and then, drop what is older than 2 minutes.
     if (++this.claims % 2000 === 0) this.prune(ms);
     return { slot, granted, startsInMs: slot * SLOT_MS - ms, slotMs: SLOT_MS };
