@@ -172,6 +172,14 @@ describe('MCP tools (in-process and over HTTP)', async () => {
     assert.doesNotMatch(future.text, /\n\s+at /, 'no stack trace');
   });
 
+  test('an argument the tool does not take (a misspelt name) is an error naming it, not silently ignored', async () => {
+    const misspelt = await call(reader, 'find_person', { name: 'a', phone_number: '3035550100' });
+    assert.equal(misspelt.result.isError, true, misspelt.text);
+    assert.match(misspelt.text, /phone_number/);
+    const right = await call(reader, 'find_person', { name: 'a' });
+    assert.notEqual(right.result.isError, true, right.text);
+  });
+
   test('an error the MCP library writes quoting the caller (an unknown tool) escapes control and bidi characters', async () => {
     const unknownTool = await call(writer, 'x\u202ey\u0007', {});
     assert.equal(unknownTool.result.isError, true);

@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import type { SkybridgeApp } from '../../runtime/app.ts';
 import { auditTools, type McpAudit } from './audit.ts';
 import type { ToolContext } from './context.ts';
@@ -61,6 +62,7 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
     },
     wellsky: app.mode === 'simulated' ? 'simulated' : 'live',
   };
+  strictArguments(server);
   if (options.audit) auditTools(server, options.audit);
   registerMirrorTools(server, ctx);
   registerDocumentationTools(server, ctx);
@@ -74,4 +76,26 @@ export function createMcpServer(app: SkybridgeApp, options: McpServerOptions): M
   const connect = server.connect.bind(server);
   server.connect = (transport) => connect(escapingErrors(transport));
   return server;
+}
+
+type Register = (name: string, config: { inputSchema?: unknown }, handler: unknown) => unknown;
+
+/**
+ * Tools take only the arguments they declare. The SDK builds a plain zod object from a tool's shape, which
+ * drops an unknown key without a word, so an assistant that misspelt one (`phone_number` for `phone`) got
+ * an answer to another question. A strict object refuses it by name, and the listed JSON schema says
+ * `additionalProperties: false`.
+ */
+function strictArguments(server: McpServer): void {
+  const target = server as unknown as { registerTool: Register };
+  const register = target.registerTool.bind(server) as Register;
+  target.registerTool = (name, config, handler) => {
+    const shape = config.inputSchema;
+    const rawShape = shape !== null && typeof shape === 'object' && !('_zod' in shape) && !('_def' in shape);
+    return register(
+      name,
+      rawShape ? { ...config, inputSchema: z.strictObject(shape as z.ZodRawShape) } : config,
+      handler,
+    );
+  };
 }
