@@ -18,17 +18,23 @@ async function workspace(prefix: string): Promise<string> {
   return dir;
 }
 
+/** A workspace with the build's configuration, and a build script of its own (an input like the real one). */
+async function buildRoot(prefix: string): Promise<string> {
+  const root = await workspace(prefix);
+  for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package.json'])
+    await writeFile(join(root, name), await readFile(join(ROOT, name)));
+  await mkdir(join(root, 'scripts'));
+  await writeFile(join(root, 'scripts', 'build.js'), '');
+  return root;
+}
+
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 test('the build rewrites .ts imports, copies run-time assets, and is stale once a source changes', async () => {
-  const root = await workspace('skybridge-build-');
-  for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package.json'])
-    await writeFile(join(root, name), await readFile(join(ROOT, name)));
-  await mkdir(join(root, 'scripts'));
-  await writeFile(join(root, 'scripts', 'build.js'), '');
+  const root = await buildRoot('skybridge-build-');
   await mkdir(join(root, 'src', 'page'), { recursive: true });
   await writeFile(
     join(root, 'src', 'main.ts'),
@@ -60,11 +66,7 @@ test('a build is fresh whatever the clock says: a source dated ahead of it, or i
   // The stamp was the build's start time, cut to the millisecond, compared with the sources' mtimes: a
   // source written in the millisecond the build started, or copied with a date ahead of this machine's
   // clock, made a finished build look stale, so every `npm start` built again.
-  const root = await workspace('skybridge-build-clock-');
-  for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package.json'])
-    await writeFile(join(root, name), await readFile(join(ROOT, name)));
-  await mkdir(join(root, 'scripts'));
-  await writeFile(join(root, 'scripts', 'build.js'), '');
+  const root = await buildRoot('skybridge-build-clock-');
   await mkdir(join(root, 'src'));
   const source = join(root, 'src', 'main.ts');
   await writeFile(source, 'export const answer: number = 42;\n');
