@@ -93,6 +93,8 @@ test('two WellSky clients, one on the store and one beside it, together stay wit
   );
   const stats = sim.control.stats();
   assert.equal(stats.rateLimited, 0);
-  // An upper bound: a slow machine only sends fewer.
-  assert.ok(stats.busiestSecond <= perSecond, `busiest second ${stats.busiestSecond}`);
+  // An upper bound: a slow machine only sends fewer. The simulator counts by the wall clock's seconds and a
+  // grant may be spent up to half a 10 ms slot late, so the request granted last before a second's end may
+  // land in the next one: at 20/s (one request every 50 ms) that is at most one request per second.
+  assert.ok(stats.busiestSecond <= perSecond + 1, `busiest second ${stats.busiestSecond}`);
 });
